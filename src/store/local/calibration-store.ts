@@ -1,0 +1,98 @@
+/**
+ * Anonymised calibration contributions in `<dataDir>/calibration.json`:
+ *   { "contributions": { "rule#<id>": { "<bucket>#<orgHash>": { ...contribution, updatedAt } } } }
+ * A second contribution to the same key replaces the first. `updatedAt` (not part of the
+ * contract) lets a cache merge keep the newer of two copies.
+ */
+import { join } from 'node:path';
+import type { CalibrationContribution, CalibrationStore } from '../types.js';
+import { StoreError } from '../types.js';
+import { isPlainObject, readJson, updateJson, WarningSink, type LockOptions } from './files.js';
+
+export const CALIBRATION_FILE = 'calibration.json';
+
+export interface StoredContribution extends CalibrationContribution {
+  updatedAt: string;
+}
+
+export interface CalibrationFile {
+  contributions: Record<string, Record<string, StoredContribution>>;
+}
+
+export const calibrationRuleKey = (ruleId: string): string => `rule#${ruleId}`;
+export const calibrationItemKey = (c: Pick<CalibrationContribution, 'bucket' | 'orgHash'>): string => `${c.bucket}#${c.orgHash}`;
+
+export function calibrationProblem(v: unknown): string | null {
+  if (!isPlainObject(v) || !isPlainObject(v.contributions)) return 'expected an object with a "contributions" object';
+  for (const [rk, items] of Object.entries(v.contributions)) {
+    if (!isPlainObject(items)) return `${JSON.stringify(rk)} is not an object`;
+    for (const [ik, c] of Object.entries(items)) {
+      if (!isPlainObject(c) || typeof c.ruleId !== 'string' || typeof c.bucket !== 'string' || typeof c.orgHash !== 'string') {
+        return `contribution ${JSON.stringify(`${rk}/${ik}`)} lacks ruleId, bucket or orgHash`;
+      }
+    }
+  }
+  return null;
+}
+
+function checkContribution(c: CalibrationContribution): void {
+  for (const k of ['total', 'falsePositives', 'pending'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 0) throw new StoreError(`invalid calibration contribution: ${k} must be a non-negative integer`, false);
+  }
+  if (!c.ruleId || !c.bucket || !c.orgHash) throw new StoreError('invalid calibration contribution: ruleId, bucket and orgHash are required', false);
+}
+
+export interface LocalCalibrationStoreOptions {
+  warnings?: WarningSink;
+  lock?: LockOptions;
+}
+
+export class LocalCalibrationStore implements CalibrationStore {
+  readonly path: string;
+  private readonly warnings: WarningSink;
+  private readonly lockOptions: LockOptions;
+
+  constructor(dataDir: string, options: LocalCalibrationStoreOptions = {}) {
+    this.path = join(dataDir, CALIBRATION_FILE);
+    this.warnings = options.warnings ?? new WarningSink();
+    this.lockOptions = { onWarning: (m) => this.warnings.add(m), ...options.lock };
+  }
+
+  getWarnings(): string[] {
+    return this.warnings.list();
+  }
+
+  async contribute(c: CalibrationContribution): Promise<void> {
+    checkContribution(c);
+    const stored: StoredContribution = {
+      ruleId: c.ruleId,
+      bucket: c.bucket,
+      orgHash: c.orgHash,
+      total: c.total,
+      falsePositives: c.falsePositives,
+      pending: c.pending,
+      updatedAt: new Date().toISOString()
+    };
+    await updateJson<CalibrationFile>(
+      this.path,
+      () => ({ contributions: {} }),
+      { validate: calibrationProblem, what: 'calibration' },
+      this.lockOptions,
+      (file) => {
+        const rk = calibrationRuleKey(c.ruleId);
+        file.contributions[rk] = { ...file.contributions[rk], [calibrationItemKey(c)]: stored };
+      }
+    );
+  }
+
+  async read(ruleId: string): Promise<CalibrationContribution[]> {
+    const file = await readJson<CalibrationFile>(this.path, { contributions: {} }, { validate: calibrationProblem, what: 'calibration' });
+    const items = file.contributions[calibrationRuleKey(ruleId)] ?? {};
+    return Object.keys(items)
+      .sort()
+      .map((k) => {
+        const { updatedAt: _u, ...c } = items[k];
+        return c;
+      });
+  }
+}
