@@ -7,7 +7,7 @@ export default {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }]
   },
   collectCoverageFrom: ['src/**/*.ts', '!src/index.ts', '!src/cli.ts'],
   coverageReporters: ['text-summary', 'json-summary'],

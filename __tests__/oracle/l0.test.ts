@@ -84,12 +84,16 @@ describe('L0 invariants', () => {
   });
 
   it('nonce freshness fails without a finding (it degrades redaction instead)', () => {
-    for (const nonce of [null, { value: 'abc', loadedAt: NOW }, { value: KEY, loadedAt: new Date(NOW.getTime() - 3_600_000) }, { value: KEY, loadedAt: new Date(NOW.getTime() + 1000) }]) {
+    for (const nonce of [null, { value: 'abc', loadedAt: NOW }, { value: KEY, loadedAt: new Date(NOW.getTime() - 3_600_000) }, { value: KEY, loadedAt: new Date(NOW.getTime() + 120_000) }]) {
       const r = run({ nonce });
       expect(r.nonceStale).toBe(true);
       expect(r.findings).toEqual([]);
       expect(r.results[3].status).toBe('fail');
     }
+  });
+
+  it('nonce loaded a moment after the run clock was read is fresh', () => {
+    expect(run({ nonce: { value: KEY, loadedAt: new Date(NOW.getTime() + 500) } }).nonceStale).toBe(false);
   });
 
   it('contraction witness: a decrease needs 10 reviewed events', () => {

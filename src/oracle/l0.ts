@@ -78,6 +78,8 @@ export const L0_SKIP_PERMISSION = 32;
 export const L0_SKIP_DRIFT = 64;
 
 const NONCE_MAX_AGE_MS = 3_600_000;
+/** A key stamped slightly after the run's clock reading is fine; one from the future is not. */
+const NONCE_CLOCK_SKEW_MS = 60_000;
 const CONTRACTION_EPSILON = 0.01;
 const CONTRACTION_MIN_WITNESSES = 10;
 
@@ -90,7 +92,7 @@ export function checkL0(s: L0State): number {
   if (s.driftMagnitude !== s.driftMagnitude) out |= L0_SKIP_DRIFT;
   else if (!(s.driftMagnitude >= 0 && s.driftMagnitude <= s.driftThreshold)) out |= L0_FAIL.drift_magnitude;
   const age = s.nowMs - s.nonceLoadedAtMs;
-  if (s.nonceValid !== 1 || age < 0 || age >= NONCE_MAX_AGE_MS) out |= L0_FAIL.nonce_freshness;
+  if (s.nonceValid !== 1 || age < -NONCE_CLOCK_SKEW_MS || age >= NONCE_MAX_AGE_MS) out |= L0_FAIL.nonce_freshness;
   const c = s.contraction;
   for (let i = 0; i < s.contractionRules; i++) {
     const prev = c[i * 3];

@@ -1,0 +1,109 @@
+// npm run bench: prints the figures DESIGN §12 budgets. Measures, never asserts.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const root = process.cwd();
+const ncc = path.resolve('node_modules/@vercel/ncc/dist/ncc/cli.js');
+const out = {};
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+// 1. L0 invariants.
+{
+  const dir = path.join(root, '.build', 'bench-l0');
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync(process.execPath, [ncc, 'build', 'bench/l0.ts', '-o', dir, '--quiet'], { stdio: 'inherit' });
+  const r = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', path.join(dir, 'index.js')], { encoding: 'utf8' });
+  const l0 = JSON.parse(r);
+  out.l0 = l0;
+  console.log(`L0 (all five checks): p50 ${l0.p50_ns.toFixed(1)} ns, p99 ${l0.p99_ns.toFixed(1)} ns per call; ${l0.alloc_bytes_per_call.toFixed(3)} heap bytes allocated per call   [budget p99 < 100 ns, 0 allocations]`);
+}
+
+if (!existsSync('dist/cli.js')) {
+  console.error('dist/cli.js is missing: run npm run build first');
+  process.exit(1);
+}
+
+// A synthetic repository: W workflows × J jobs × S steps, and a policy expecting R required checks.
+function makeRepo(workflows, jobsPer, stepsPer, requiredChecks) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pm-bench-'));
+  mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
+  for (let w = 0; w < workflows; w++) {
+    const lines = [`name: wf-${w}`, 'on:', '  pull_request:', '    branches: [main]', '  push:', '    branches: [main]', 'permissions:', '  contents: read', 'jobs:'];
+    for (let j = 0; j < jobsPer; j++) {
+      lines.push(`  job-${j}:`, `    name: check-${w}-${j}`, '    runs-on: ubuntu-latest');
+      if (j % 3 === 0) lines.push('    strategy:', '      matrix:', '        node: [18, 20, 22]', '        os: [ubuntu-latest, windows-latest]');
+      lines.push('    steps:', '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4');
+      for (let s = 1; s < stepsPer; s++) lines.push(`      - name: step ${s}`, `        run: echo "job ${j} step ${s}" && npm test -- --shard=${s}`);
+    }
+    writeFileSync(path.join(dir, '.github', 'workflows', `wf-${w}.yml`), lines.join('\n') + '\n');
+  }
+  const checks = Array.from({ length: requiredChecks }, (_, k) => `check-${k}-0`);
+  writeFileSync(path.join(dir, '.github', 'phase-mirror.yml'), `expected:\n  required-checks: [${checks.join(', ')}]\n`);
+  writeFileSync(path.join(dir, 'CODEOWNERS'), '* @acme/owners\n.github/ @acme/platform\n');
+  return dir;
+}
+
+function timeCli(dir, runs) {
+  const times = [];
+  let rss = NaN;
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, path.resolve('dist/cli.js'), 'check', '--repo', dir, '--report', path.join(dir, 'r.json')], { encoding: 'utf8' });
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (r.status !== 0 && r.status !== 1) throw new Error(`cli exited ${r.status}: ${r.stderr}`);
+    rss = Number(r.stderr.trim().split('\n').pop()) / 1024;
+  }
+  return { median_ms: median(times), min_ms: Math.min(...times), rss_mib: rss };
+}
+
+// 2. Whole-process check on 200 workflows / 2,000 jobs / 50 required checks.
+{
+  const dir = makeRepo(200, 10, 6, 50);
+  const r = timeCli(dir, 5);
+  out.check200 = r;
+  console.log(`check, 200 workflows / 2,000 jobs, bundled CLI, whole process: median ${r.median_ms.toFixed(0)} ms (min ${r.min_ms.toFixed(0)} ms), peak RSS ${r.rss_mib.toFixed(0)} MiB   [budget < 1 s]`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 3. Whole-process check of a one-workflow repository.
+{
+  const dir = makeRepo(1, 3, 5, 1);
+  const r = timeCli(dir, 7);
+  out.check1 = r;
+  console.log(`check, 1 workflow, whole process: median ${r.median_ms.toFixed(0)} ms   [budget < 400 ms]`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// 4. Cold start of dist/index.js to its first printed line.
+{
+  const dir = makeRepo(1, 1, 2, 1);
+  const starts = [];
+  for (let i = 0; i < 7; i++) {
+    const env = { PATH: process.env.PATH, GITHUB_WORKSPACE: dir, GITHUB_REPOSITORY: 'bench/repo', GITHUB_EVENT_NAME: 'pull_request', INPUT_CACHE: 'false', RUNNER_TEMP: dir, GITHUB_STEP_SUMMARY: path.join(dir, 'summary'), GITHUB_OUTPUT: path.join(dir, 'out') };
+    writeFileSync(env.GITHUB_STEP_SUMMARY, '');
+    writeFileSync(env.GITHUB_OUTPUT, '');
+    starts.push(
+      await new Promise((resolve) => {
+        const t0 = process.hrtime.bigint();
+        const child = spawn(process.execPath, [path.resolve('dist/index.js')], { env, cwd: dir });
+        let done = false;
+        child.stdout.once('data', () => {
+          done = true;
+          resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+        });
+        child.on('close', () => !done && resolve(NaN));
+      })
+    );
+  }
+  out.coldStart = median(starts);
+  console.log(`cold start of dist/index.js to its first line: median ${out.coldStart.toFixed(0)} ms   [budget < 300 ms]`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+writeFileSync(path.join(root, '.build', 'bench.json'), JSON.stringify(out, null, 2));

@@ -1,0 +1,223 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { collectWorkspace } from '../collect/workspace.js';
+import type { DegradedReason, Evaluation, GovernanceSnapshot, Settings } from '../model/index.js';
+import { assembleEvaluation, type MarkLike } from '../oracle/assemble.js';
+import { runRules } from '../oracle/evaluate.js';
+import { findingId } from '../oracle/fingerprint.js';
+import { checkL0, l0Results, prepareL0, type L0Inputs } from '../oracle/l0.js';
+import type { CalibrationEvent } from '../oracle/calibration.js';
+import { buildReport, buildSarif, buildSummary, renderReport, renderSarif, REPORT_SCHEMA_SHA256, selectAnnotations } from '../report/index.js';
+import type { ReportContext, AnnotationSelection, DissonanceReport } from '../report/index.js';
+import { RULES } from '../rules/index.js';
+import type { FPEvent, Stores, UnrecordedWrite } from '../store/types.js';
+import { BUILD_INFO } from '../generated/build-info.js';
+import type { Log } from './log.js';
+import { loadPolicy } from './policy-source.js';
+import { redactEvidence } from './evidence.js';
+
+export interface CheckResult {
+  evaluation: Evaluation;
+  report: DissonanceReport;
+  reportJson: string;
+  summary: string;
+  annotations: AnnotationSelection;
+  reportPath: string;
+  sarifPath: string | null;
+  unrecorded: UnrecordedWrite[];
+}
+
+export interface CheckDeps {
+  stores: Stores;
+  log: Log;
+  now?: () => Date;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Where the running job's permissions are declared, from GITHUB_WORKFLOW_REF and GITHUB_JOB. */
+export function runningJobPermissions(snapshot: GovernanceSnapshot, settings: Settings): L0Inputs['jobPermissions'] {
+  const ref = settings.run.workflowRef;
+  const jobId = settings.run.job;
+  if (!ref || !jobId) return null;
+  // owner/repo/.github/workflows/file.yml@refs/heads/main
+  const m = /^[^/]+\/[^/]+\/(.+?)@/.exec(ref);
+  if (!m) return null;
+  const wf = snapshot.workflows.find((w) => w.path === m[1]);
+  const job = wf?.jobs.find((j) => j.id === jobId);
+  if (!wf || !job) return null;
+  const d = snapshot.defaultWorkflowPermissions;
+  return {
+    decl: job.permissions ?? wf.permissions ?? null,
+    path: wf.path,
+    jobId,
+    defaultWrite: d.status === 'observed' ? d.value === 'write' : null
+  };
+}
+
+/**
+ * The `check` run: collect → L0 → rules → FP filter → decision → record → report.
+ * Store reads fail open (degraded), writes that fail are spooled into the report.
+ */
+export async function runCheck(settings: Settings, deps: CheckDeps): Promise<CheckResult> {
+  const { stores, log } = deps;
+  const now = deps.now ? deps.now() : new Date();
+  const degraded: DegradedReason[] = [];
+  const degradedDetail: string[] = [];
+  const unrecorded: UnrecordedWrite[] = [];
+  let storeCalls = 0;
+
+  const policy = await loadPolicy(settings.workspace, settings.policyPath, RULES.map((r) => r.meta.id));
+  const ws = await collectWorkspace(settings.workspace, settings.policyPath);
+  const [owner, name] = settings.run.repository.split('/');
+  const snapshot: GovernanceSnapshot = {
+    repo: { owner, name },
+    event: { name: settings.run.eventName, sha: settings.run.sha, ref: settings.run.ref },
+    workflows: ws.workflows,
+    codeowners: ws.codeowners,
+    policy,
+    files: ws.files,
+    trackedPaths: ws.trackedPaths,
+    protection: { status: 'unobservable', reason: 'branch protection is not read by this build (GitHub API collection is not available yet)' },
+    defaultWorkflowPermissions: {
+      status: 'unobservable',
+      reason: 'the repository default workflow permissions are not read by this build',
+      missingPermission: 'actions: read'
+    }
+  };
+  log.info(`Collected ${ws.workflows.length} workflow/action file(s), ${ws.trackedPaths.length} tracked path(s); policy: ${policy.source}`);
+
+  const run = runRules(snapshot, RULES);
+
+  // The redaction key: without a valid one, snippets are dropped and the run says so.
+  let nonce: { keys: { version: number; value: string }[]; loadedAt: Date } | null = null;
+  try {
+    nonce = await stores.nonce.load();
+  } catch (err) {
+    degradedDetail.push(`redaction key unavailable: ${describe(err)}`);
+  }
+  const l0In: L0Inputs = {
+    mode: settings.mode,
+    schemaHash: REPORT_SCHEMA_SHA256,
+    expectedSchemaHash: BUILD_INFO.schemaSha256,
+    baselineSchemaSupported: true,
+    jobPermissions: runningJobPermissions(snapshot, settings),
+    driftMagnitude: null,
+    driftThreshold: policy.drift.threshold,
+    nonce: nonce && nonce.keys[0] ? { value: nonce.keys[0].value, loadedAt: nonce.loadedAt } : null,
+    now,
+    contraction: []
+  };
+  const l0State = prepareL0(l0In);
+  const l0 = l0Results(checkL0(l0State), l0In, l0State, policy.source);
+  if (l0.nonceStale) degraded.push('nonce_unavailable');
+
+  // Reads: marks for this run's findings, windows for blocking rules (demotion).
+  const ids = run.findings.map((f) => f.id);
+  let marks: ReadonlyMap<string, MarkLike> = new Map();
+  let windows: ReadonlyMap<string, readonly CalibrationEvent[]> = new Map();
+  const blockingRules = Object.entries(run.actions).filter(([, a]) => a === 'block').map(([id]) => id);
+  try {
+    if (ids.length > 0) {
+      storeCalls++;
+      marks = await stores.fp.lookupMarks(ids);
+    }
+    if (blockingRules.length > 0) {
+      storeCalls++;
+      windows = await stores.fp.window(blockingRules, { count: 200, reviewedOnly: true });
+    }
+  } catch (err) {
+    degraded.push('fp_store_unavailable');
+    degradedDetail.push(`false-positive store unreadable: ${describe(err)}`);
+    log.warning(`The false-positive store could not be read (${describe(err)}); known false positives are not excluded this run.`);
+  }
+
+  const base = { snapshot, rules: RULES, run, l0, marks, windows, strict: settings.strict, dryRun: settings.dryRun, now };
+  // The breaker counts runs whose findings cross the block threshold; only such a run needs the counter.
+  const firstPass = assembleEvaluation({ ...base, breaker: { mode: 'off', blockedThisHour: 0, threshold: settings.circuitBreakerThreshold }, degradedReasons: [] });
+  let blockedBefore: number | null = 0;
+  if (firstPass.decision.outcome === 'block' && !settings.dryRun && settings.circuitBreaker !== 'off') {
+    const runKey = `${settings.run.runId}.${settings.run.runAttempt}`;
+    try {
+      storeCalls++;
+      blockedBefore = (await stores.blocks.increment(settings.run.repository, runKey, now)) - 1;
+    } catch (err) {
+      blockedBefore = null;
+      degradedDetail.push(`block counter unavailable: ${describe(err)}`);
+      unrecorded.push({ store: 'block-counter', operation: 'increment', error: describe(err), payload: { repository: settings.run.repository, runKey, at: now.toISOString() } });
+    }
+  }
+  const evaluation = assembleEvaluation({
+    ...base,
+    breaker: { mode: settings.circuitBreaker, blockedThisHour: blockedBefore, threshold: settings.circuitBreakerThreshold },
+    degradedReasons: degraded
+  });
+
+  // One event per distinct finding of this repository (not per run): the unit a person reviews.
+  // Per-run events would let one mark on a finding seen in 200 runs demote its rule.
+  const events: FPEvent[] = evaluation.findings
+    .filter((f) => !f.ruleId.startsWith('L0-'))
+    .map((f) => ({
+      eventId: findingId(f.id, settings.run.repository, 'event'),
+      findingId: f.id,
+      ruleId: f.ruleId,
+      ruleVersion: f.ruleVersion,
+      repository: settings.run.repository,
+      runId: settings.run.runId,
+      observedAt: now.toISOString(),
+      outcome: 'pending' as const
+    }));
+  if (events.length > 0) {
+    try {
+      storeCalls++;
+      await stores.fp.recordEvents(events);
+    } catch (err) {
+      degradedDetail.push(`false-positive events not recorded: ${describe(err)}`);
+      unrecorded.push({ store: 'fp-events', operation: 'recordEvents', error: describe(err), payload: events });
+      if (!evaluation.decision.degradedReasons.includes('fp_store_unavailable')) {
+        evaluation.decision.degradedReasons.push('fp_store_unavailable');
+        evaluation.decision.degraded = true;
+      }
+    }
+  }
+  log.debug(`store round trips: ${storeCalls}`);
+
+  const findings = redactEvidence(evaluation.findings, nonce?.keys[0] ?? null);
+  const finalEvaluation: Evaluation = { ...evaluation, findings };
+
+  const ctx: ReportContext = {
+    toolName: 'pm-action',
+    toolVersion: BUILD_INFO.version,
+    runId: settings.run.runId,
+    runAttempt: settings.run.runAttempt,
+    timestamp: now.toISOString(),
+    mode: settings.mode,
+    event: settings.run.eventName,
+    repository: settings.run.repository,
+    ref: settings.run.ref ?? '',
+    sha: settings.run.sha ?? '',
+    policySource: policy.source,
+    degradedDetail: degradedDetail.length > 0 ? degradedDetail.join('; ') : undefined,
+    unrecorded: unrecorded.length > 0 ? unrecorded : undefined
+  };
+  const report = buildReport(finalEvaluation, ctx);
+  const reportJson = renderReport(report);
+  await writeOut(settings.reportPath, reportJson);
+  if (settings.sarifPath) await writeOut(settings.sarifPath, renderSarif(buildSarif(finalEvaluation, ctx, RULES.map((r) => r.meta))));
+  const annotations = selectAnnotations(finalEvaluation, { includeDegraded: true });
+  const summary = buildSummary(finalEvaluation, ctx, {
+    serverUrl: settings.run.serverUrl,
+    repository: settings.run.repository,
+    sha: settings.run.sha ?? 'HEAD',
+    reportFileName: path.basename(settings.reportPath),
+    annotationOverflow: annotations.omitted.error + annotations.omitted.warning + annotations.omitted.notice
+  });
+  return { evaluation: finalEvaluation, report, reportJson, summary, annotations, reportPath: settings.reportPath, sarifPath: settings.sarifPath, unrecorded };
+}
+
+async function writeOut(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text, 'utf8');
+}

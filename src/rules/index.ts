@@ -1,0 +1,15 @@
+/**
+ * Rule registry. A new rule is one file in this folder exporting `rule: Rule`, added here.
+ * `RULES` is sorted by id.
+ */
+import type { Rule } from '../model/finding.js';
+import { rule as md000 } from './md-000-unparseable.js';
+import { rule as md004 } from './md-004-over-privileged-token.js';
+
+export const RULES: readonly Rule[] = [md000, md004].sort((a, b) => (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0));
+
+const BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.meta.id, r]));
+
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}
