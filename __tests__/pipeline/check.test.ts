@@ -10,7 +10,7 @@ import { StoreError, type Stores } from '../../src/store/types.js';
 
 async function sample(name: string, policy?: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pm-check-'));
-  await cp(path.join('samples', name), dir, { recursive: true, filter: (src) => !/[\/](\.phase-mirror|dissonance_report\.json|phase-mirror\.sarif)$/.test(src) });
+  await cp(path.join('samples', name), dir, { recursive: true, filter: (src) => !/[/](\.phase-mirror|dissonance_report\.json|phase-mirror\.sarif)$/.test(src) });
   if (policy) await writeFile(path.join(dir, '.github', 'phase-mirror.yml'), policy);
   return dir;
 }

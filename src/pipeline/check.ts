@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { collectWorkspace } from '../collect/workspace.js';
-import type { DegradedReason, Evaluation, GovernanceSnapshot, Settings } from '../model/index.js';
+import type { DegradedReason, Evaluation, GovernanceSnapshot, Settings, Unobservable } from '../model/index.js';
 import { assembleEvaluation, type MarkLike } from '../oracle/assemble.js';
 import { runRules } from '../oracle/evaluate.js';
 import { findingId } from '../oracle/fingerprint.js';
@@ -13,7 +12,7 @@ import { RULES } from '../rules/index.js';
 import type { FPEvent, Stores, UnrecordedWrite } from '../store/types.js';
 import { BUILD_INFO } from '../generated/build-info.js';
 import type { Log } from './log.js';
-import { loadPolicy } from './policy-source.js';
+import { collectSnapshot } from './snapshot.js';
 import { redactEvidence } from './evidence.js';
 
 export interface CheckResult {
@@ -69,25 +68,11 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
   const unrecorded: UnrecordedWrite[] = [];
   let storeCalls = 0;
 
-  const policy = await loadPolicy(settings.workspace, settings.policyPath, RULES.map((r) => r.meta.id));
-  const ws = await collectWorkspace(settings.workspace, settings.policyPath);
-  const [owner, name] = settings.run.repository.split('/');
-  const snapshot: GovernanceSnapshot = {
-    repo: { owner, name },
-    event: { name: settings.run.eventName, sha: settings.run.sha, ref: settings.run.ref },
-    workflows: ws.workflows,
-    codeowners: ws.codeowners,
-    policy,
-    files: ws.files,
-    trackedPaths: ws.trackedPaths,
-    protection: { status: 'unobservable', reason: 'branch protection is not read by this build (GitHub API collection is not available yet)' },
-    defaultWorkflowPermissions: {
-      status: 'unobservable',
-      reason: 'the repository default workflow permissions are not read by this build',
-      missingPermission: 'actions: read'
-    }
-  };
-  log.info(`Collected ${ws.workflows.length} workflow/action file(s), ${ws.trackedPaths.length} tracked path(s); policy: ${policy.source}`);
+  const collected = await collectSnapshot(settings, log);
+  const { snapshot } = collected;
+  const policy = snapshot.policy;
+  degraded.push(...collected.degraded);
+  degradedDetail.push(...collected.degradedDetail);
 
   const run = runRules(snapshot, RULES);
 
@@ -185,7 +170,7 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
   log.debug(`store round trips: ${storeCalls}`);
 
   const findings = redactEvidence(evaluation.findings, nonce?.keys[0] ?? null);
-  const finalEvaluation: Evaluation = { ...evaluation, findings };
+  const finalEvaluation: Evaluation = { ...evaluation, findings, unobservable: mergeUnobservable(collected.unobservable, evaluation.unobservable) };
 
   const ctx: ReportContext = {
     toolName: 'pm-action',
@@ -215,6 +200,12 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
     annotationOverflow: annotations.omitted.error + annotations.omitted.warning + annotations.omitted.notice
   });
   return { evaluation: finalEvaluation, report, reportJson, summary, annotations, reportPath: settings.reportPath, sarifPath: settings.sarifPath, unrecorded };
+}
+
+/** Collector and rule entries, without repeating a subject a rule already explained. */
+function mergeUnobservable(collector: readonly Unobservable[], rules: readonly Unobservable[]): Unobservable[] {
+  const seen = new Set(rules.map((u) => `${u.subject}|${u.reason}`));
+  return [...collector.filter((u) => !seen.has(`${u.subject}|${u.reason}`)), ...rules];
 }
 
 async function writeOut(file: string, text: string): Promise<void> {

@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { collectGitHub, type GitHubState } from '../collect/github.js';
+import { collectWorkspace, type WorkspaceState } from '../collect/workspace.js';
+import type { DegradedReason, GovernanceSnapshot, Policy, Settings, Unobservable } from '../model/index.js';
+import { RULES } from '../rules/index.js';
+import type { Log } from './log.js';
+import { loadPolicy } from './policy-source.js';
+
+export interface CollectedState {
+  snapshot: GovernanceSnapshot;
+  workspace: WorkspaceState;
+  github: GitHubState;
+  degraded: DegradedReason[];
+  degradedDetail: string[];
+  /** Collector-level gaps (the rules add their own). */
+  unobservable: Unobservable[];
+}
+
+/** The event payload the runner wrote; {} when there is none (local runs) or it is unreadable. */
+export async function readEventPayload(eventPath: string | undefined, log: Log): Promise<unknown> {
+  if (!eventPath) return {};
+  try {
+    return JSON.parse(await readFile(eventPath, 'utf8'));
+  } catch (err) {
+    log.warning(`The event payload ${eventPath} could not be read (${(err as Error).message}); continuing without it.`);
+    return {};
+  }
+}
+
+/** Operators may shorten (or lengthen) how long pm-action waits out GitHub API trouble. */
+function retryBudget(value: string | undefined): { budgetMs: number } | undefined {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n >= 0 ? { budgetMs: n } : undefined;
+}
+
+/** Reads the workspace and the GitHub API into one GovernanceSnapshot. Never throws for API trouble. */
+export async function collectSnapshot(settings: Settings, log: Log, policyOverride?: Policy): Promise<CollectedState> {
+  const [policy, workspace, payload] = await Promise.all([
+    policyOverride ?? loadPolicy(settings.workspace, settings.policyPath, RULES.map((r) => r.meta.id)),
+    collectWorkspace(settings.workspace, settings.policyPath),
+    readEventPayload(settings.run.eventPath, log)
+  ]);
+  const github = await collectGitHub({
+    token: settings.githubToken,
+    apiUrl: settings.run.apiUrl,
+    repository: settings.run.repository,
+    eventName: settings.run.eventName,
+    eventPayload: payload,
+    log,
+    retry: retryBudget(process.env.PM_ACTION_GITHUB_RETRY_BUDGET_MS)
+  });
+
+  const degraded: DegradedReason[] = [];
+  const degradedDetail: string[] = [];
+  if (github.apiUnavailable) {
+    degraded.push('github_api_unavailable');
+    degradedDetail.push(`GitHub API unavailable: ${github.apiUnavailable}`);
+  }
+  const unobservable: Unobservable[] = [];
+  if (github.protection.status === 'unobservable') {
+    unobservable.push({ subject: 'branch protection and rulesets', reason: github.protection.reason, missingPermission: github.protection.missingPermission });
+  }
+  if (github.defaultWorkflowPermissions.status === 'unobservable') {
+    const d = github.defaultWorkflowPermissions;
+    unobservable.push({ subject: 'repository default workflow permissions', reason: d.reason, missingPermission: d.missingPermission });
+  }
+
+  // The API's CODEOWNERS error list supplements the local parse.
+  let codeowners = workspace.codeowners;
+  if (codeowners && github.codeownersErrors && github.codeownersErrors.length > 0) {
+    const seen = new Set(codeowners.errors.map((e) => `${e.line}:${e.message}`));
+    codeowners = { ...codeowners, errors: [...codeowners.errors, ...github.codeownersErrors.filter((e) => !seen.has(`${e.line}:${e.message}`))] };
+  }
+
+  const [owner, name] = settings.run.repository.split('/');
+  const snapshot: GovernanceSnapshot = {
+    repo: { owner, name, defaultBranch: github.defaultBranch },
+    event: { name: settings.run.eventName, targetBranch: github.targetBranch, sha: settings.run.sha, ref: settings.run.ref },
+    workflows: workspace.workflows,
+    codeowners,
+    policy,
+    files: workspace.files,
+    trackedPaths: workspace.trackedPaths,
+    protection: github.protection,
+    defaultWorkflowPermissions: github.defaultWorkflowPermissions,
+    ...(github.mergeGroup ? { mergeGroup: github.mergeGroup } : {})
+  };
+  log.info(
+    `Collected ${workspace.workflows.length} workflow/action file(s), ${workspace.trackedPaths.length} tracked path(s), ` +
+      `${github.requestCount} GitHub API request(s); policy: ${policy.source}`
+  );
+  return { snapshot, workspace, github, degraded, degradedDetail, unobservable };
+}
