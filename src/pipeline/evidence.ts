@@ -8,7 +8,7 @@ import { redact, sha256, type RedactionKey } from '../privacy/redactor.js';
 export function redactEvidence(findings: readonly EvaluatedFinding[], key: RedactionKey | null): EvaluatedFinding[] {
   return findings.map((f) => ({
     ...f,
-    message: key ? redact(f.message, key) : f.message,
+    message: redact(f.message, key),
     evidence: f.evidence.map((e) => {
       if (e.snippet === undefined) return e;
       const hash = e.hash ?? sha256(e.snippet);

@@ -57,12 +57,13 @@ function mac(key: RedactionKey, secret: string): string {
   return createHmac('sha256', Buffer.from(key.value, 'hex')).update(secret).digest('hex').slice(0, 16);
 }
 
-function token(kind: SecretKind, key: RedactionKey, secret: string): string {
-  return `[${BRAND}:${kind}:v${key.version}:${mac(key, secret)}]`;
+/** With a key the token carries a MAC of the secret; without one, only the kind (fail closed). */
+function token(kind: SecretKind, key: RedactionKey | null, secret: string): string {
+  return key ? `[${BRAND}:${kind}:v${key.version}:${mac(key, secret)}]` : `[${BRAND}:${kind}]`;
 }
 
 /** Replaces every secret-shaped value in `text`. */
-export function redact(text: string, key: RedactionKey): string {
+export function redact(text: string, key: RedactionKey | null): string {
   let out = text;
   for (const p of PATTERNS) {
     out = out.replace(p.re, (...m: string[]) => {
