@@ -16,5 +16,8 @@ export default {
     './src/oracle/': { lines: 90, statements: 90, functions: 90, branches: 80 },
     './src/privacy/': { lines: 90, statements: 90, functions: 90, branches: 80 }
   },
+  // Amazon's DynamoDB Local, started once per run for the contract suites.
+  globalSetup: '<rootDir>/test-support/jest-global-setup.mjs',
+  globalTeardown: '<rootDir>/test-support/jest-global-teardown.mjs',
   testTimeout: 30000
 };

@@ -32,7 +32,7 @@ const q = (p: number) => perCall[Math.min(perCall.length - 1, Math.floor(p * per
 const gc = (globalThis as { gc?: () => void }).gc;
 let allocPerCall = Number.NaN;
 if (gc) {
-  const CALLS = 1_000_000;
+  const CALLS = 10_000_000;
   gc();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < CALLS; i++) sink ^= checkL0(state);

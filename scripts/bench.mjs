@@ -92,12 +92,12 @@ function timeCli(dir, runs) {
       await new Promise((resolve) => {
         const t0 = process.hrtime.bigint();
         const child = spawn(process.execPath, [path.resolve('dist/index.js')], { env, cwd: dir });
-        let done = false;
+        let first = NaN;
         child.stdout.once('data', () => {
-          done = true;
-          resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+          first = Number(process.hrtime.bigint() - t0) / 1e6;
         });
-        child.on('close', () => !done && resolve(NaN));
+        // Wait for the whole run so the next one (and the clean-up) does not race it.
+        child.on('close', () => resolve(first));
       })
     );
   }

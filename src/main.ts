@@ -39,7 +39,7 @@ export async function run(): Promise<void> {
       if (r.warning) core.warning(r.warning);
       else if (r.restored) core.info(`Restored the local store from cache ${r.key}.`);
     }
-    const opened = await openStores(settings);
+    const opened = await openStores(settings, coreLog);
     try {
       if (settings.mode === 'check') await check(settings, opened.stores);
       else if (settings.mode === 'calibrate') await calibrate(settings, opened.stores);
@@ -50,6 +50,7 @@ export async function run(): Promise<void> {
       }
     } finally {
       for (const w of opened.warnings()) core.warning(w);
+      await opened.close();
       if (usesLocalCache(settings)) {
         const s = await saveLocalStore(settings.dataDir, settings.run.repository, settings.run.runId, settings.run.runAttempt);
         if (s.warning) core.warning(s.warning);

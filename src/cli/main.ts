@@ -128,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
     const env = { ...process.env };
     // Outside Actions the workspace is --repo, not GITHUB_WORKSPACE.
     const settings = parseSettings(input, env, repo);
-    const opened = await openStores(settings);
+    const opened = await openStores(settings, log);
     try {
       if (settings.mode === 'calibrate') {
         process.stdout.write(calibrationMarkdown(await runCalibrate(settings, opened.stores, log)));
@@ -143,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.ok;
     } finally {
       for (const w of opened.warnings()) log.warning(w);
+      await opened.close();
     }
   } catch (err) {
     if (err instanceof ConfigurationError) {

@@ -209,8 +209,9 @@ export function l0Results(bits: number, i: L0Inputs, s: L0State, policyPath: str
       jp!.path, jp!.decl?.line);
   } else results.push({ check: 'permission_bits', status: 'pass', detail: `write scopes within the ${i.mode} mask` });
 
-  if (bits & L0_SKIP_DRIFT) results.push({ check: 'drift_magnitude', status: 'skipped', detail: 'not a drift run' });
-  else if (bits & L0_FAIL.drift_magnitude) {
+  if (bits & L0_SKIP_DRIFT) {
+    results.push({ check: 'drift_magnitude', status: 'skipped', detail: i.mode === 'drift' ? 'no drift magnitude: the stored baseline could not be compared' : 'not a drift run' });
+  } else if (bits & L0_FAIL.drift_magnitude) {
     fail('drift_magnitude', `drift magnitude ${s.driftMagnitude.toFixed(3)} is outside 0…${s.driftThreshold}`, policyPath);
   } else results.push({ check: 'drift_magnitude', status: 'pass', detail: `magnitude ${s.driftMagnitude.toFixed(3)} ≤ ${s.driftThreshold}` });
 

@@ -103,7 +103,9 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
   const ids = run.findings.map((f) => f.id);
   let marks: ReadonlyMap<string, MarkLike> = new Map();
   let windows: ReadonlyMap<string, readonly CalibrationEvent[]> = new Map();
-  const blockingRules = Object.entries(run.actions).filter(([, a]) => a === 'block').map(([id]) => id);
+  // Demotion can only change this run's decision for blocking rules that found something.
+  const found = new Set(run.findings.map((f) => f.ruleId));
+  const blockingRules = Object.entries(run.actions).filter(([id, a]) => a === 'block' && found.has(id)).map(([id]) => id);
   try {
     if (ids.length > 0) {
       storeCalls++;

@@ -1,20 +1,41 @@
-import { ConfigurationError } from '../config/errors.js';
 import type { Settings } from '../model/index.js';
 import { createLocalStores } from '../store/local/index.js';
-import type { Stores } from '../store/types.js';
+import { StoreError, type Stores } from '../store/types.js';
+import type { Log } from './log.js';
 
 export interface OpenedStores {
   stores: Stores;
   warnings(): string[];
+  close(): Promise<void>;
 }
 
-/** Opens the configured backend. The AWS SDK is never loaded for the local store. */
-export async function openStores(settings: Settings): Promise<OpenedStores> {
+/** Opens the configured backend. The AWS SDK is loaded only when DynamoDB is selected. */
+export async function openStores(settings: Settings, log: Log): Promise<OpenedStores> {
   if (settings.store === 'dynamodb') {
-    throw new ConfigurationError(
-      "Input 'store' selects DynamoDB, which this build of pm-action does not support yet. Remove 'fp-table' (or set store: local) to use the embedded local store."
-    );
+    const { createAwsStores } = await import('../store/aws/index.js');
+    try {
+      const aws = await createAwsStores(settings, { log });
+      return { stores: aws, warnings: () => [], close: () => aws.close() };
+    } catch (err) {
+      // Credentials or endpoints that stay unreachable: run degraded, spool every write.
+      if (!(err instanceof StoreError) || !err.transient) throw err;
+      log.warning(`The AWS stores could not be opened (${err.message}); running degraded without them.`);
+      return { stores: unavailableStores(err), warnings: () => [], close: async () => {} };
+    }
   }
   const local = await createLocalStores(settings.dataDir);
-  return { stores: local, warnings: () => local.warnings() };
+  return { stores: local, warnings: () => local.warnings(), close: async () => {} };
+}
+
+/** Stores that fail every call with the error that made them unreachable. */
+export function unavailableStores(err: StoreError): Stores {
+  const fail = (): Promise<never> => Promise.reject(err);
+  return {
+    fp: { recordEvents: fail, mark: fail, lookupMarks: fail, window: fail },
+    blocks: { increment: fail, read: fail },
+    consent: { grant: fail, revoke: fail, list: fail, hasConsent: fail },
+    calibration: { contribute: fail, read: fail },
+    baseline: { load: fail, save: fail },
+    nonce: { load: fail }
+  };
 }

@@ -593,7 +593,8 @@ function unreachable(
       for (const c of cands) {
         const d = distance(req.context, c, best ? best.d : Number.MAX_SAFE_INTEGER);
         if (!best || d < best.d) best = { c, d };
-        if (d === 0) break;
+        // 1 is the matrix/reusable-workflow form of the same name: nothing can be closer.
+        if (d <= 1) break;
       }
       nearest = best?.c.name;
       parts.push(`${requirement} is produced by no workflow job on ${events}.`);
