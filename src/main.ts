@@ -2,8 +2,10 @@ import * as core from '@actions/core';
 import { ConfigurationError } from './config/errors.js';
 import { envInputSource, parseSettings } from './config/settings.js';
 import type { Settings } from './model/index.js';
-import { calibrationMarkdown, runCalibrate } from './pipeline/calibrate.js';
-import { runCheck } from './pipeline/check.js';
+import { calibrationMarkdown, runCalibrate, writeCalibrationReport } from './pipeline/calibrate.js';
+import { commentMarkdown, runCommentCommand } from './pipeline/comment-command.js';
+import { runCheck, type CheckResult } from './pipeline/check.js';
+import { runDrift } from './pipeline/drift.js';
 import type { Log } from './pipeline/log.js';
 import { openStores } from './pipeline/stores.js';
 import type { Annotation } from './report/index.js';
@@ -43,11 +45,7 @@ export async function run(): Promise<void> {
     try {
       if (settings.mode === 'check') await check(settings, opened.stores);
       else if (settings.mode === 'calibrate') await calibrate(settings, opened.stores);
-      else {
-        throw new ConfigurationError(
-          `Mode 'drift' is not available in this build of pm-action yet. Set 'mode: check' (or 'mode: calibrate') explicitly for ${settings.run.eventName} runs.`
-        );
-      }
+      else await drift(settings, opened.stores);
     } finally {
       for (const w of opened.warnings()) core.warning(w);
       await opened.close();
@@ -63,7 +61,16 @@ export async function run(): Promise<void> {
 }
 
 async function check(settings: Settings, stores: Awaited<ReturnType<typeof openStores>>['stores']): Promise<void> {
-  const r = await runCheck(settings, { stores, log: coreLog });
+  await publish(settings, await runCheck(settings, { stores, log: coreLog }), '');
+}
+
+async function drift(settings: Settings, stores: Awaited<ReturnType<typeof openStores>>['stores']): Promise<void> {
+  const r = await runDrift(settings, { stores, log: coreLog });
+  await publish(settings, r, r.drift.magnitude === null ? '' : String(r.drift.magnitude));
+}
+
+/** Annotations, job summary, outputs and the step's verdict of a check or drift run. */
+async function publish(settings: Settings, r: CheckResult, driftMagnitude: string): Promise<void> {
   const d = r.evaluation.decision;
   if (settings.annotations) for (const a of r.annotations.annotations) emitAnnotation(a);
   await core.summary.addRaw(r.summary).write();
@@ -75,7 +82,7 @@ async function check(settings: Settings, stores: Awaited<ReturnType<typeof openS
   core.setOutput('blocking', String(open.filter((f) => f.action === 'block').length));
   core.setOutput('report-path', r.reportPath);
   core.setOutput('sarif-path', r.sarifPath ?? '');
-  core.setOutput('drift-magnitude', '');
+  core.setOutput('drift-magnitude', driftMagnitude);
 
   if (d.degraded) core.warning(`Phase Mirror ran degraded (${d.degradedReasons.join(', ')}): ${d.reasons.join('; ')}`);
   for (const u of r.unrecorded) core.warning(`Could not record ${u.store} ${u.operation} (${u.error}); kept in meta.unrecorded of ${r.reportPath}.`);
@@ -85,12 +92,28 @@ async function check(settings: Settings, stores: Awaited<ReturnType<typeof openS
 }
 
 async function calibrate(settings: Settings, stores: Awaited<ReturnType<typeof openStores>>['stores']): Promise<void> {
+  if (settings.run.eventName === 'issue_comment') {
+    // The PR comment command: `/phase-mirror false-positive <id> <ticket>`.
+    const c = await runCommentCommand(settings, { stores, log: coreLog });
+    await core.summary.addRaw(commentMarkdown(c)).write();
+    core.setOutput('decision', 'pass');
+    core.setOutput('degraded', String(c.outcome === 'failed'));
+    core.setOutput('findings', '0');
+    core.setOutput('blocking', '0');
+    if (c.outcome === 'failed') core.warning(`Phase Mirror comment command failed: ${c.detail}`);
+    return;
+  }
   const r = await runCalibrate(settings, stores, coreLog);
+  const file = await writeCalibrationReport(settings, r);
   await core.summary.addRaw(calibrationMarkdown(r)).write();
-  core.setOutput('decision', 'pass');
-  core.setOutput('degraded', 'false');
-  core.setOutput('findings', '0');
-  core.setOutput('blocking', '0');
+  core.setOutput('decision', r.outcome);
+  core.setOutput('degraded', String(r.warnings.length > 0));
+  core.setOutput('findings', String(r.findings.length));
+  core.setOutput('blocking', String(r.findings.length));
+  core.setOutput('report-path', file);
+  const line = `Phase Mirror calibration: ${r.outcome.toUpperCase()}${r.findings.length ? ` — ${r.findings.map((f) => f.message).join('; ')}` : ''} (${file})`;
+  if (r.outcome === 'block') core.setFailed(line);
+  else core.info(line);
 }
 
 /** One clear line for the user; the stack only in debug output. */

@@ -11,6 +11,11 @@
  *   gh.fail('/repos/o/r/branches/main/protection', 'forbidden');
  *   ... gh.url ... gh.requests ...
  *   await gh.close();
+ *
+ * Writes and computed answers: `gh.on('POST', '/repos/o/r/issues', (req) => ({ status: 201, body }))`
+ * (a path or a RegExp over the path; `req.body` is the parsed JSON body, `req.match` the RegExp
+ * match). Handlers are consulted before `route`s, for their method only; a GET handler's list
+ * answer is paginated like a route's. Recorded requests carry the parsed `body` of writes.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -58,7 +63,19 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   auth: boolean;
+  /** Parsed JSON body of a write (raw text when it is not JSON); absent for GET. */
+  body?: unknown;
 }
+
+export interface HandlerRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  match: RegExpExecArray | null;
+}
+
+export type Handler = (req: HandlerRequest) => FakeResponse;
 
 const DOCS = 'https://docs.github.com/rest';
 
@@ -102,6 +119,7 @@ export class GitHubFake {
   pageSize = 100;
   private readonly routes = new Map<string, FakeResponse>();
   private readonly failures = new Map<string, Planned[]>();
+  private readonly handlers: { method: string; path: string | RegExp; fn: Handler }[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -126,6 +144,12 @@ export class GitHubFake {
     return this;
   }
 
+  /** Answer `method` requests to a path (or any path matching a RegExp) with a function. Later handlers win. */
+  on(method: string, p: string | RegExp, fn: Handler): this {
+    this.handlers.unshift({ method: method.toUpperCase(), path: p, fn });
+    return this;
+  }
+
   /** Fail the next `times` requests to a path (default: every request). */
   fail(p: string, kind: Failure, opts: { times?: number; retryAfter?: number } = {}): this {
     const list = this.failures.get(p) ?? [];
@@ -143,6 +167,7 @@ export class GitHubFake {
     this.requests.length = 0;
     this.routes.clear();
     this.failures.clear();
+    this.handlers.length = 0;
     this.pageSize = 100;
   }
 
@@ -152,11 +177,38 @@ export class GitHubFake {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD') {
+      this.dispatch(req, res, undefined);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        // kept as text
+      }
+      this.dispatch(req, res, body);
+    });
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse, body: unknown): void {
     const u = new URL(req.url ?? '/', this.url);
     const query: Record<string, string> = {};
     u.searchParams.forEach((v, k) => (query[k] = v));
     const p = decodeURIComponent(u.pathname);
-    this.requests.push({ method: req.method ?? 'GET', path: p, query, auth: typeof req.headers.authorization === 'string' && req.headers.authorization !== '' });
+    const method = req.method ?? 'GET';
+    this.requests.push({
+      method,
+      path: p,
+      query,
+      auth: typeof req.headers.authorization === 'string' && req.headers.authorization !== '',
+      ...(body === undefined ? {} : { body })
+    });
 
     const planned = this.failures.get(p)?.find((f) => f.remaining > 0);
     if (planned) {
@@ -166,6 +218,19 @@ export class GitHubFake {
         return;
       }
       this.send(res, failureResponse(planned.kind, planned.retryAfter));
+      return;
+    }
+    for (const h of this.handlers) {
+      if (h.method !== method) continue;
+      let match: RegExpExecArray | null = null;
+      if (typeof h.path === 'string') {
+        if (h.path !== p) continue;
+      } else {
+        match = h.path.exec(p);
+        if (!match) continue;
+      }
+      const answer = h.fn({ method, path: p, query, body, match });
+      this.send(res, method === 'GET' ? this.paginate(answer, u) : answer);
       return;
     }
     const route = this.routes.get(p);

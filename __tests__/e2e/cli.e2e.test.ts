@@ -65,6 +65,7 @@ describe('pm-action CLI', () => {
     const second = JSON.parse((await cli(['check', '--repo', ws, '--json'])).stdout);
     expect(second.items.find((i: { id: string }) => i.id === id).status).toBe('false_positive');
     const calib = await cli(['calibrate', '--repo', ws]);
-    expect(calib.stdout).toMatch(/\| MD-004 \| 2 \| 1 \| 1 \| 1\.000 \| 0\.1 \| yes \|/);
+    // rule | action | events | FP | pending | FPR | events (30 d) | FPR (30 d) | versions | ceiling | breach | advice
+    expect(calib.stdout).toMatch(/\| MD-004 \| warn \| 2 \| 1 \| 1 \| 1\.000 \| 2 \| 1\.000 \| [^|]+ \| 0\.1 \| yes \| insufficient_data \|/);
   });
 });

@@ -74,10 +74,13 @@ describe('dist/index.js against the fake GitHub API', () => {
     const classic = report.meta.unobservable.find((u: { missing_permission?: string }) => u.missing_permission === 'Administration: read');
     expect(classic).toBeDefined();
 
-    // Every endpoint at most once; the count is in the debug output.
+    // Every endpoint at most once; the collector's count is in the debug output. The one other
+    // request is the policy read from the base branch (the workspace is no git checkout).
     const paths = gh.requests.map((q) => q.path);
     expect(new Set(paths).size).toBe(paths.length);
-    expect(r.stdout).toContain(`::debug::GitHub API requests: ${gh.requests.length}`);
+    const policyReads = paths.filter((p) => p === `${R}/contents/.github/phase-mirror.yml`);
+    expect(policyReads).toHaveLength(1);
+    expect(r.stdout).toContain(`::debug::GitHub API requests: ${gh.requests.length - policyReads.length}`);
     expect(gh.requests.every((q) => q.auth)).toBe(true);
   });
 

@@ -21,7 +21,7 @@ const settingsFor = (ws: string, inputs: Record<string, string> = {}, env: Recor
 /** A store whose every call fails the way an unreachable backend does. */
 function downStores(base: Stores): Stores {
   const down = () => Promise.reject(new StoreError('connect ECONNREFUSED 127.0.0.1:8000', true));
-  return { ...base, fp: { recordEvents: down, mark: down, lookupMarks: down, window: down }, blocks: { increment: down, read: down } };
+  return { ...base, fp: { recordEvents: down, mark: down, lookupMarks: down, window: down, findingEvents: down }, blocks: { increment: down, read: down } };
 }
 
 describe('runCheck on the local store', () => {

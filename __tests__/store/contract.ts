@@ -112,6 +112,21 @@ export function fpStoreContract(name: string, make: () => Promise<FPStore>): voi
       expect((await store.lookupMarks([])).size).toBe(0);
     });
 
+    it('findingEvents returns every event of the ids given, newest first, marks applied, and leaves out unknown ids', async () => {
+      const store = await make();
+      const [r1, r2, f, g, unknown] = [uid('rule'), uid('rule'), uid('f'), uid('f'), uid('f')];
+      await store.recordEvents([ev(r1, f, 1), ev(r1, f, 3, { repository: 'octo/gadgets' }), ev(r2, g, 2)]);
+      await store.mark(fp(g, 10, { ruleId: r2 }));
+      const got = await store.findingEvents([f, g, unknown]);
+      expect([...got.keys()].sort()).toEqual([f, g].sort());
+      expect(got.get(f)?.map((e) => [e.eventId, e.repository, e.outcome])).toEqual([
+        [`${f}-e3`, 'octo/gadgets', 'pending'],
+        [`${f}-e1`, 'octo/widgets', 'pending']
+      ]);
+      expect(got.get(g)?.[0]).toMatchObject({ eventId: `${g}-e2`, outcome: 'false_positive', reviewer: 'alice', ticket: 'SEC-1' });
+      expect((await store.findingEvents([])).size).toBe(0);
+    });
+
     it('a window holds the newest 200 events by default and honours count', async () => {
       const store = await make();
       const [r, f] = [uid('rule'), uid('f')];
@@ -304,6 +319,21 @@ export function calibrationStoreContract(name: string, make: () => Promise<Calib
       await s.contribute(c(r, 'h1'));
       await s.contribute(c(r, 'h1', { total: 30, falsePositives: 9, pending: 0 }));
       expect(await s.read(r)).toEqual([c(r, 'h1', { total: 30, falsePositives: 9, pending: 0 })]);
+    });
+
+    it('loads null for a scope without a snapshot; the latest save wins; scopes stay apart', async () => {
+      const s = await make();
+      const [scope, other] = [uid('scope'), uid('scope')];
+      expect(await s.loadSnapshot(scope)).toBeNull();
+      const first = { scope, takenAt: iso(0), rules: { 'MD-001': { fpr: 0.25, reviewed: 12, action: 'block' as const } } };
+      const second = { scope, takenAt: iso(60), rules: { 'MD-001': { fpr: 0.2, reviewed: 15, action: 'warn' as const, warnSince: iso(60) } } };
+      await s.saveSnapshot(first);
+      await s.saveSnapshot(second);
+      await s.saveSnapshot({ scope: other, takenAt: iso(1), rules: {} });
+      expect(await s.loadSnapshot(scope)).toEqual(second);
+      expect(await s.loadSnapshot(other)).toEqual({ scope: other, takenAt: iso(1), rules: {} });
+      // Snapshots are not contributions.
+      expect(await s.read('MD-001').then((list) => list.filter((x) => x.orgHash === scope))).toEqual([]);
     });
   });
 }

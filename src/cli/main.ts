@@ -3,8 +3,12 @@ import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../config/errors.js';
 import { parseSettings, type InputSource } from '../config/settings.js';
 import type { Evaluation } from '../model/index.js';
-import { calibrationMarkdown, runCalibrate } from '../pipeline/calibrate.js';
-import { runCheck } from '../pipeline/check.js';
+import { calibrationJson, calibrationMarkdown, runCalibrate, writeCalibrationReport } from '../pipeline/calibrate.js';
+import { runConsentCli } from './consent.js';
+import { processIO } from './io.js';
+import { runRotateKeyCli } from './rotate-key.js';
+import { runCheck, type CheckResult } from '../pipeline/check.js';
+import { runDrift, type DriftPayload } from '../pipeline/drift.js';
 import type { Log } from '../pipeline/log.js';
 import { openStores } from '../pipeline/stores.js';
 import { BUILD_INFO } from '../generated/build-info.js';
@@ -17,10 +21,13 @@ const USAGE = `Usage: pm-action <command> [options]
 Commands:
   check        run the governance check on a repository checkout (default)
   calibrate    mark false positives (--false-positive ID --reviewer WHO) and show per-rule FP rates
+  drift        compare the governance state with the stored baseline (the first run creates it)
+  consent      grant|list|revoke rule_calibration consent (pm-action consent --help)
+  rotate-key   create the next redaction key in SSM, optionally retire old ones (pm-action rotate-key --help)
 
 Options:
   --repo DIR               repository checkout (default: current directory)
-  --mode MODE              check | calibrate (default: the command)
+  --mode MODE              check | calibrate | drift (default: the command)
   --policy PATH            policy file inside the repo (default .github/phase-mirror.yml)
   --report PATH            JSON report (default <repo>/dissonance_report.json)
   --sarif PATH             SARIF file (default <repo>/phase-mirror.sarif; '' for none)
@@ -31,6 +38,8 @@ Options:
   --false-positive IDS     calibrate: finding ids to mark
   --reviewer WHO           calibrate: who reviewed them
   --ticket REF             calibrate: tracking ticket
+  --update-baseline        drift: save the current state as the new baseline
+  --create-issue           drift: open/edit/close the drift issue (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
   --json                   print the JSON report instead of the verdict
   --version                print the version
   -h, --help               this text
@@ -61,7 +70,27 @@ export function verdictText(e: Evaluation, reportPath: string): string {
   return out.join('\n') + '\n';
 }
 
+/** The drift part of the CLI's verdict: status, magnitude and every change (old → new). */
+export function driftText(d: DriftPayload): string {
+  const out: string[] = [];
+  if (d.baseline_status === 'created') out.push(`Drift: baseline created (${d.tracked_files} tracked file(s)); no drift measured on the first run.`);
+  else if (d.magnitude === null) out.push(`Drift: not measured. ${d.message}`);
+  else {
+    out.push(`Drift: magnitude ${d.magnitude.toFixed(4)} (threshold ${d.threshold}${d.over_threshold ? ', exceeded' : ''}), ${d.changes.length} change(s) since ${d.baseline_created_at ?? 'the baseline'}`);
+    // Repository-controlled values: no control characters (terminal escapes) reach the terminal.
+    // eslint-disable-next-line no-control-regex
+    const t = (x: string | undefined): string => (x ?? '-').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+    for (const c of d.changes) out.push(`  ${c.kind} ${c.category} ${t(c.item)}: ${t(c.old)} -> ${t(c.new)}`);
+  }
+  if (d.issue) out.push(`  issue: ${d.issue.action}${d.issue.number !== undefined ? ` #${d.issue.number}` : ''}${d.issue.error ? ` (${d.issue.error})` : ''}`);
+  if (d.baseline_saved && d.baseline_status !== 'created') out.push('  baseline updated to the current state');
+  return out.join('\n') + '\n';
+}
+
 export async function main(argv: string[]): Promise<number> {
+  // Subcommands with options of their own.
+  if (argv[0] === 'consent') return runConsentCli(argv.slice(1), processIO());
+  if (argv[0] === 'rotate-key') return runRotateKeyCli(argv.slice(1), processIO());
   let parsed;
   try {
     parsed = parseArgs({
@@ -80,6 +109,8 @@ export async function main(argv: string[]): Promise<number> {
         'false-positive': { type: 'string' },
         reviewer: { type: 'string' },
         ticket: { type: 'string' },
+        'update-baseline': { type: 'boolean' },
+        'create-issue': { type: 'boolean' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         version: { type: 'boolean' },
@@ -100,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const command = positionals[0] ?? 'check';
-  if (!['check', 'calibrate'].includes(command) || positionals.length > 1) {
+  if (!['check', 'calibrate', 'drift'].includes(command) || positionals.length > 1) {
     process.stderr.write(`pm-action: unknown command '${positionals.join(' ')}'.\n\n${USAGE}\n`);
     return EXIT.config;
   }
@@ -120,6 +151,9 @@ export async function main(argv: string[]): Promise<number> {
     'false-positive': v['false-positive'],
     reviewer: v.reviewer,
     ticket: v.ticket,
+    'update-baseline': v['update-baseline'] === undefined ? undefined : String(v['update-baseline']),
+    // A local run opens no issue unless asked to.
+    'create-issue': String(v['create-issue'] === true),
     cache: 'false'
   };
   const input: InputSource = (name) => flags[name];
@@ -131,12 +165,20 @@ export async function main(argv: string[]): Promise<number> {
     const opened = await openStores(settings, log);
     try {
       if (settings.mode === 'calibrate') {
-        process.stdout.write(calibrationMarkdown(await runCalibrate(settings, opened.stores, log)));
-        return EXIT.ok;
+        const c = await runCalibrate(settings, opened.stores, log);
+        await writeCalibrationReport(settings, c);
+        process.stdout.write(v.json ? calibrationJson(c, settings.run.repository) : calibrationMarkdown(c));
+        return c.outcome === 'block' ? EXIT.block : EXIT.ok;
       }
-      if (settings.mode !== 'check') throw new ConfigurationError(`Mode '${settings.mode}' is not available from the CLI in this build; use check or calibrate.`);
-      const r = await runCheck(settings, { stores: opened.stores, log });
-      process.stdout.write(v.json ? r.reportJson : verdictText(r.evaluation, r.reportPath));
+      let r: CheckResult;
+      if (settings.mode === 'drift') {
+        const d = await runDrift(settings, { stores: opened.stores, log });
+        process.stdout.write(v.json ? d.reportJson : driftText(d.drift) + verdictText(d.evaluation, d.reportPath));
+        r = d;
+      } else {
+        r = await runCheck(settings, { stores: opened.stores, log });
+        process.stdout.write(v.json ? r.reportJson : verdictText(r.evaluation, r.reportPath));
+      }
       const d = r.evaluation.decision;
       if (d.outcome === 'block') return EXIT.block;
       if (d.degradedReasons.some((x) => UNTRUSTED.has(x))) return EXIT.degraded;

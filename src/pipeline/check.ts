@@ -12,7 +12,7 @@ import { RULES } from '../rules/index.js';
 import type { FPEvent, Stores, UnrecordedWrite } from '../store/types.js';
 import { BUILD_INFO } from '../generated/build-info.js';
 import type { Log } from './log.js';
-import { collectSnapshot } from './snapshot.js';
+import { collectSnapshot, type CollectedState } from './snapshot.js';
 import { redactEvidence } from './evidence.js';
 
 export interface CheckResult {
@@ -61,6 +61,43 @@ export function runningJobPermissions(snapshot: GovernanceSnapshot, settings: Se
  * Store reads fail open (degraded), writes that fail are spooled into the report.
  */
 export async function runCheck(settings: Settings, deps: CheckDeps): Promise<CheckResult> {
+  const now = deps.now ? deps.now() : new Date();
+  const collected = await collectSnapshot(settings, deps.log);
+  const ev = await evaluateCollected(settings, { ...deps, now: () => now }, collected);
+  const ctx = reportContext(settings, collected.snapshot.policy.source, now, ev);
+  const out = await writeReports(settings, ev.evaluation, ctx);
+  return { evaluation: ev.evaluation, ...out, unrecorded: ev.unrecorded };
+}
+
+/** What drift mode adds to an evaluation (DESIGN §5 drift_magnitude, schema_hash). */
+export interface EvaluateOptions {
+  /** null or absent outside drift mode (L0 drift_magnitude is skipped). */
+  driftMagnitude?: number | null;
+  /** False when a loaded baseline has a schema version this build does not support. */
+  baselineSchemaSupported?: boolean;
+  /** Degraded reasons and details found before evaluating (besides the collector's). */
+  degraded?: readonly DegradedReason[];
+  degradedDetail?: readonly string[];
+  /**
+   * Whether a blocked run counts toward the circuit breaker (default true). The breaker guards
+   * the PR gate; drift runs gate no merge and must not use up its hourly allowance.
+   */
+  countBlockedRun?: boolean;
+}
+
+export interface Evaluated {
+  /** Redacted, with collector and rule unobservables merged: ready to report. */
+  evaluation: Evaluation;
+  degradedDetail: string[];
+  unrecorded: UnrecordedWrite[];
+}
+
+/**
+ * Everything between collecting and reporting, shared by check and drift: rules, redaction
+ * key, L0, FP marks and demotion windows, decision (with the breaker), event recording,
+ * redaction. Store reads fail open (degraded); writes that fail are returned as `unrecorded`.
+ */
+export async function evaluateCollected(settings: Settings, deps: CheckDeps, collected: CollectedState, opts: EvaluateOptions = {}): Promise<Evaluated> {
   const { stores, log } = deps;
   const now = deps.now ? deps.now() : new Date();
   const degraded: DegradedReason[] = [];
@@ -68,11 +105,10 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
   const unrecorded: UnrecordedWrite[] = [];
   let storeCalls = 0;
 
-  const collected = await collectSnapshot(settings, log);
   const { snapshot } = collected;
   const policy = snapshot.policy;
-  degraded.push(...collected.degraded);
-  degradedDetail.push(...collected.degradedDetail);
+  degraded.push(...collected.degraded, ...(opts.degraded ?? []));
+  degradedDetail.push(...collected.degradedDetail, ...(opts.degradedDetail ?? []));
 
   const run = runRules(snapshot, RULES);
 
@@ -87,9 +123,9 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
     mode: settings.mode,
     schemaHash: REPORT_SCHEMA_SHA256,
     expectedSchemaHash: BUILD_INFO.schemaSha256,
-    baselineSchemaSupported: true,
+    baselineSchemaSupported: opts.baselineSchemaSupported ?? true,
     jobPermissions: runningJobPermissions(snapshot, settings),
-    driftMagnitude: null,
+    driftMagnitude: opts.driftMagnitude ?? null,
     driftThreshold: policy.drift.threshold,
     nonce: nonce && nonce.keys[0] ? { value: nonce.keys[0].value, loadedAt: nonce.loadedAt } : null,
     now,
@@ -125,7 +161,7 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
   // The breaker counts runs whose findings cross the block threshold; only such a run needs the counter.
   const firstPass = assembleEvaluation({ ...base, breaker: { mode: 'off', blockedThisHour: 0, threshold: settings.circuitBreakerThreshold }, degradedReasons: [] });
   let blockedBefore: number | null = 0;
-  if (firstPass.decision.outcome === 'block' && !settings.dryRun && settings.circuitBreaker !== 'off') {
+  if (firstPass.decision.outcome === 'block' && !settings.dryRun && settings.circuitBreaker !== 'off' && opts.countBlockedRun !== false) {
     const runKey = `${settings.run.runId}.${settings.run.runAttempt}`;
     try {
       storeCalls++;
@@ -173,8 +209,19 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
 
   const findings = redactEvidence(evaluation.findings, nonce?.keys[0] ?? null);
   const finalEvaluation: Evaluation = { ...evaluation, findings, unobservable: mergeUnobservable(collected.unobservable, evaluation.unobservable) };
+  return { evaluation: finalEvaluation, degradedDetail, unrecorded };
+}
 
-  const ctx: ReportContext = {
+/** The report's context for this run; `drift` is drift mode's `meta.drift` payload. */
+export function reportContext(
+  settings: Settings,
+  policySource: string,
+  now: Date,
+  ev: Pick<Evaluated, 'degradedDetail' | 'unrecorded'>,
+  drift?: unknown
+): ReportContext {
+  const { degradedDetail, unrecorded } = ev;
+  return {
     toolName: 'pm-action',
     toolVersion: BUILD_INFO.version,
     runId: settings.run.runId,
@@ -185,10 +232,17 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
     repository: settings.run.repository,
     ref: settings.run.ref ?? '',
     sha: settings.run.sha ?? '',
-    policySource: policy.source,
+    policySource,
     degradedDetail: degradedDetail.length > 0 ? degradedDetail.join('; ') : undefined,
-    unrecorded: unrecorded.length > 0 ? unrecorded : undefined
+    unrecorded: unrecorded.length > 0 ? unrecorded : undefined,
+    ...(drift === undefined ? {} : { drift })
   };
+}
+
+export type WrittenReports = Omit<CheckResult, 'evaluation' | 'unrecorded'>;
+
+/** Writes the JSON report (and SARIF), and renders the annotations and the job summary. */
+export async function writeReports(settings: Settings, finalEvaluation: Evaluation, ctx: ReportContext): Promise<WrittenReports> {
   const report = buildReport(finalEvaluation, ctx);
   const reportJson = renderReport(report);
   await writeOut(settings.reportPath, reportJson);
@@ -201,7 +255,7 @@ export async function runCheck(settings: Settings, deps: CheckDeps): Promise<Che
     reportFileName: path.basename(settings.reportPath),
     annotationOverflow: annotations.omitted.error + annotations.omitted.warning + annotations.omitted.notice
   });
-  return { evaluation: finalEvaluation, report, reportJson, summary, annotations, reportPath: settings.reportPath, sarifPath: settings.sarifPath, unrecorded };
+  return { report, reportJson, summary, annotations, reportPath: settings.reportPath, sarifPath: settings.sarifPath };
 }
 
 /** Collector and rule entries, without repeating a subject a rule already explained. */

@@ -9,12 +9,18 @@ export interface OpenedStores {
   close(): Promise<void>;
 }
 
+/** Operators may shorten (or lengthen) how long pm-action waits out AWS trouble per call. */
+function awsRetry(value: string | undefined): { budgetMs: number } | undefined {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n >= 0 ? { budgetMs: n } : undefined;
+}
+
 /** Opens the configured backend. The AWS SDK is loaded only when DynamoDB is selected. */
 export async function openStores(settings: Settings, log: Log): Promise<OpenedStores> {
   if (settings.store === 'dynamodb') {
     const { createAwsStores } = await import('../store/aws/index.js');
     try {
-      const aws = await createAwsStores(settings, { log });
+      const aws = await createAwsStores(settings, { log, retry: awsRetry(process.env.PM_ACTION_AWS_RETRY_BUDGET_MS) });
       return { stores: aws, warnings: () => [], close: () => aws.close() };
     } catch (err) {
       // Credentials or endpoints that stay unreachable: run degraded, spool every write.
@@ -31,10 +37,10 @@ export async function openStores(settings: Settings, log: Log): Promise<OpenedSt
 export function unavailableStores(err: StoreError): Stores {
   const fail = (): Promise<never> => Promise.reject(err);
   return {
-    fp: { recordEvents: fail, mark: fail, lookupMarks: fail, window: fail },
+    fp: { recordEvents: fail, mark: fail, lookupMarks: fail, window: fail, findingEvents: fail },
     blocks: { increment: fail, read: fail },
     consent: { grant: fail, revoke: fail, list: fail, hasConsent: fail },
-    calibration: { contribute: fail, read: fail },
+    calibration: { contribute: fail, read: fail, loadSnapshot: fail, saveSnapshot: fail },
     baseline: { load: fail, save: fail },
     nonce: { load: fail }
   };

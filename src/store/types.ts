@@ -47,6 +47,12 @@ export interface FPStore {
   lookupMarks(findingIds: string[]): Promise<Map<string, FPMark>>;
   /** Newest first, per rule. */
   window(ruleIds: string[], options: WindowOptions): Promise<Map<string, FPEvent[]>>;
+  /**
+   * Every recorded event of each finding id given (any rule, any repository), marks applied,
+   * newest first; ids without events are left out. Used to tell whether a finding id someone
+   * wants to mark was ever seen in a repository (the PR comment command).
+   */
+  findingEvents(findingIds: string[]): Promise<Map<string, FPEvent[]>>;
 }
 
 export interface BlockCounter {
@@ -88,10 +94,33 @@ export interface CalibrationContribution {
   pending: number;
 }
 
+/** One rule's figures as a calibration run left them (the contraction witness compares against them). */
+export interface RuleSnapshot {
+  /** FPR over the count window; null when nothing was reviewed. */
+  fpr: number | null;
+  reviewed: number;
+  /** The action the rule ran with when the snapshot was taken (after automatic demotion). */
+  action: 'block' | 'warn';
+  /** ISO 8601: since when calibration runs have seen the rule in `warn` without a break. */
+  warnSince?: string;
+}
+
+/** The per-rule state a calibration run leaves for the next one, per scope (a pseudonymous repository key). */
+export interface CalibrationSnapshot {
+  scope: string;
+  /** ISO 8601. */
+  takenAt: string;
+  rules: Record<string, RuleSnapshot>;
+}
+
 export interface CalibrationStore {
   contribute(c: CalibrationContribution): Promise<void>;
   /** Contributions for a rule (all buckets). */
   read(ruleId: string): Promise<CalibrationContribution[]>;
+  /** The last snapshot saved for the scope, or null. */
+  loadSnapshot(scope: string): Promise<CalibrationSnapshot | null>;
+  /** Replaces the scope's snapshot. */
+  saveSnapshot(snapshot: CalibrationSnapshot): Promise<void>;
 }
 
 export interface BaselineStore {

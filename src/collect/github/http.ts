@@ -4,6 +4,9 @@
  * budget, never retries other 4xx, follows `Link: rel="next"` pagination, and makes at most one
  * request per URL per run (results are memoised). It never throws: every call resolves to a
  * `HttpResult`.
+ *
+ * Writes (`send`: POST/PATCH with a JSON body) are never memoised. Whether a write is retried
+ * depends on whether repeating it is safe — see `send`.
  */
 import { getOctokit } from '@actions/github';
 
@@ -38,6 +41,17 @@ export type HttpResult =
   | { ok: false; kind: 'http'; status: number; message: string }
   /** GitHub could not be reached or kept failing (network, 5xx, rate limit) after retries. */
   | { ok: false; kind: 'unavailable'; status?: number; message: string };
+
+export type WriteMethod = 'POST' | 'PATCH';
+
+/**
+ * When a write may be sent again:
+ * - `transient`: after network errors, 5xx and secondary rate limits, like a GET (the write is
+ *   idempotent: PATCH, or a POST whose repeat GitHub rejects, e.g. creating a label → 422);
+ * - `rejected-only`: only after answers that prove GitHub did not act on it (secondary rate
+ *   limit). Default for POST.
+ */
+export type WriteRetry = 'transient' | 'rejected-only';
 
 interface RawError {
   status?: number;
@@ -97,10 +111,32 @@ export class GitHubClient {
     const url = this.octokit.request.endpoint(route, params).url;
     let p = this.memo.get(url);
     if (!p) {
-      p = this.send(url);
+      p = this.attempt('GET', url, undefined, 'transient');
       this.memo.set(url, p);
     }
     return p;
+  }
+
+  /**
+   * One write with a JSON body, e.g. `send('PATCH', 'PATCH /repos/{owner}/{repo}/issues/{issue_number}', params, { body })`.
+   * `route` is an Octokit route; `params` fill its placeholders; `body` is sent as JSON.
+   *
+   * PATCH is retried on transient failures (it sets state: sending it twice is the same as once).
+   * POST is by default NOT retried after a 5xx or a network error: the request may have reached
+   * GitHub and been carried out before the failure (a 502 from a proxy, a reset after GitHub
+   * committed), so a retry could open a second issue or post a second comment. A later run
+   * finds what the first attempt created (the drift issue is looked up by label and title)
+   * instead. Pass `retry: 'transient'` only for POSTs whose repeat is harmless.
+   */
+  send(
+    method: WriteMethod,
+    route: string,
+    params: Record<string, string | number | boolean>,
+    body: unknown,
+    opts: { retry?: WriteRetry } = {}
+  ): Promise<HttpResult> {
+    const url = this.octokit.request.endpoint(route.replace(/^[A-Z]+\s+/, `${method} `), params).url;
+    return this.attempt(method, url, body, opts.retry ?? (method === 'PATCH' ? 'transient' : 'rejected-only'));
   }
 
   /**
@@ -118,7 +154,7 @@ export class GitHubClient {
     while (next && pages.length < this.maxPages) {
       let r = this.memo.get(next);
       if (!r) {
-        r = this.send(next);
+        r = this.attempt('GET', next, undefined, 'transient');
         this.memo.set(next, r);
       }
       const page = await r;
@@ -129,17 +165,18 @@ export class GitHubClient {
     return { ok: true, pages, truncated: next !== undefined };
   }
 
-  private async send(url: string): Promise<HttpResult> {
+  private async attempt(method: 'GET' | WriteMethod, url: string, body: unknown, retry: WriteRetry): Promise<HttpResult> {
     if (this.down) return { ok: false, kind: 'unavailable', message: this.down };
-    const label = `GET ${url.startsWith(this.opts.apiUrl) ? url.slice(this.opts.apiUrl.replace(/\/+$/, '').length) : url}`;
+    const label = `${method} ${url.startsWith(this.opts.apiUrl) ? url.slice(this.opts.apiUrl.replace(/\/+$/, '').length) : url}`;
     for (let attempt = 1; ; attempt++) {
       this.requests++;
       let err: RawError;
       try {
         const res = await this.octokit.request({
-          method: 'GET',
+          method,
           url,
-          headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' }
+          headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
+          ...(body === undefined ? {} : { data: body })
         });
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = String(v);
@@ -161,6 +198,12 @@ export class GitHubClient {
         return { ok: false, kind: 'unavailable', status, message: this.down };
       }
       if (!transient) return { ok: false, kind: 'http', status: status ?? 0, message };
+      if (retry === 'rejected-only' && !secondary) {
+        // Not retried (see `send`); not marking GitHub down either: the next call may well work.
+        const detail = `${label} failed (${what}); not retried because the request may have been carried out`;
+        this.opts.log.warning(detail);
+        return { ok: false, kind: 'unavailable', status, message: detail };
+      }
       if (attempt >= this.retry.maxAttempts) return this.giveUp(label, `${what} after ${attempt} attempts`, status);
       let wait = this.random() * Math.min(this.retry.capMs, this.retry.baseMs * 2 ** (attempt - 1));
       const after = retryAfter !== undefined ? Number(retryAfter) : NaN;

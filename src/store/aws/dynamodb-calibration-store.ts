@@ -1,9 +1,12 @@
 /**
  * CalibrationStore on DynamoDB (`calibration`): pk `rule#<ruleId>`, sk `<bucket>#<orgHash>`.
  * A second contribution to the same rule, bucket and organisation replaces the first.
+ * Calibration snapshots live beside them: pk `snapshot#<scope>`, sk `latest`, `takenAt`, `body`
+ * (the snapshot as JSON). `rule#…` reads never meet them.
  */
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { CalibrationContribution, CalibrationStore } from '../types.js';
+import { GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { checkCalibrationSnapshot } from '../local/calibration-store.js';
+import type { CalibrationContribution, CalibrationSnapshot, CalibrationStore } from '../types.js';
 import { StoreError } from '../types.js';
 import { call, getN, getS, N, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
 import { CALIBRATION, keys } from './tables.js';
@@ -38,7 +41,8 @@ export class DynamoDBCalibrationStore implements CalibrationStore {
       total: N(c.total),
       falsePositives: N(c.falsePositives),
       pending: N(c.pending),
-      updatedAt: S(now.toISOString())
+      // Coarsened to the hour like the bucket: contributions carry no finer time.
+      updatedAt: S(`${now.toISOString().slice(0, 13)}:00:00.000Z`)
     };
     await call('PutItem', this.resource, this.opts, () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })));
   }
@@ -72,5 +76,28 @@ export class DynamoDBCalibrationStore implements CalibrationStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  private snapshotKey(scope: string): Item {
+    return { [CALIBRATION.partitionKey]: S(keys.snapshotPk(scope)), [CALIBRATION.sortKey]: S(keys.snapshotSk) };
+  }
+
+  async loadSnapshot(scope: string): Promise<CalibrationSnapshot | null> {
+    const r = await call('GetItem', this.resource, this.opts, () =>
+      this.client.send(new GetItemCommand({ TableName: this.table, Key: this.snapshotKey(scope), ConsistentRead: true }))
+    );
+    const body = r.Item ? getS(r.Item, 'body') : undefined;
+    if (body === undefined) return null;
+    try {
+      return JSON.parse(body) as CalibrationSnapshot;
+    } catch (error) {
+      throw new StoreError(`the calibration snapshot of ${scope} in ${this.resource} is not JSON`, false, error);
+    }
+  }
+
+  async saveSnapshot(snapshot: CalibrationSnapshot): Promise<void> {
+    checkCalibrationSnapshot(snapshot);
+    const item: Item = { ...this.snapshotKey(snapshot.scope), takenAt: S(snapshot.takenAt), body: S(JSON.stringify(snapshot)) };
+    await call('PutItem', this.resource, this.opts, () => this.client.send(new PutItemCommand({ TableName: this.table, Item: item })));
   }
 }

@@ -319,6 +319,67 @@ export class DynamoDBFPStore implements FPStore {
     return new Map([...out].map(([k, v]) => [k, { ...v }]));
   }
 
+  /**
+   * Events of each finding: one Query of the GSI FindingIndex per id (keys only, paginated),
+   * then BatchGetItem of those events and of the finding's mark.
+   */
+  async findingEvents(findingIds: string[]): Promise<Map<string, FPEvent[]>> {
+    const ids = [...new Set(findingIds)];
+    const eventKeys = await Promise.all(ids.map((id) => this.eventKeysOf(id)));
+    const wanted: Item[] = eventKeys.flat();
+    const out = new Map<string, FPEvent[]>();
+    if (wanted.length === 0) return out;
+    const withEvents = ids.filter((_, i) => eventKeys[i].length > 0);
+    const items = await batchGetAll(
+      this.client,
+      this.table,
+      [...wanted, ...withEvents.map((id) => ({ [FP_EVENTS.partitionKey]: S(keys.findingPk(id)), [FP_EVENTS.sortKey]: S(keys.findingMarkSk) }))],
+      this.opts
+    );
+    const marks = new Map<string, FPMark>();
+    const events: FPEvent[] = [];
+    for (const item of items) {
+      if (getS(item, 'kind') === 'mark') {
+        const m = markFromItem(item);
+        marks.set(m.findingId, m);
+      } else if ((getS(item, FP_EVENTS.sortKey) ?? '').startsWith('event#')) events.push(eventFromItem(item));
+    }
+    events.sort((a, b) => Date.parse(b.observedAt) - Date.parse(a.observedAt) || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0));
+    for (const e of events) {
+      const list = out.get(e.findingId) ?? [];
+      list.push(applyMark(e, marks.get(e.findingId)));
+      out.set(e.findingId, list);
+    }
+    return out;
+  }
+
+  /** Primary keys of a finding's events (GSI FindingIndex, keys only). */
+  private async eventKeysOf(findingId: string): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await call('Query', `${this.resource} (index ${FP_EVENTS.gsiName})`, this.opts, () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: FP_EVENTS.gsiName,
+            KeyConditionExpression: '#g = :g',
+            ExpressionAttributeNames: { '#g': FP_EVENTS.gsiPartitionKey },
+            ExpressionAttributeValues: { ':g': S(keys.findingPk(findingId)) },
+            ExclusiveStartKey: start
+          })
+        )
+      );
+      for (const item of page.Items ?? []) {
+        const pk = getS(item, FP_EVENTS.partitionKey);
+        const sk = getS(item, FP_EVENTS.sortKey);
+        if (pk && sk?.startsWith('event#')) out.push({ [FP_EVENTS.partitionKey]: S(pk), [FP_EVENTS.sortKey]: S(sk) });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
   async window(ruleIds: string[], options: WindowOptions = {}): Promise<Map<string, FPEvent[]>> {
     const unique = [...new Set(ruleIds)];
     const results = await Promise.all(unique.map((r) => this.windowOf(r, options)));

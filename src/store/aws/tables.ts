@@ -36,7 +36,7 @@
  * pk `orgId`, sk `<scope>#<resource>` (resource: a repository name or `*` for the organisation).
  *
  * ## calibration
- * pk `rule#<ruleId>`, sk `<bucket>#<orgHash>`.
+ * pk `rule#<ruleId>`, sk `<bucket>#<orgHash>`; calibration snapshots pk `snapshot#<scope>`, sk `latest`.
  */
 
 export const FP_EVENTS = {
@@ -93,7 +93,9 @@ export const keys = {
   bucketKey: (repository: string, hourBucket: string): string => `${repository}#${hourBucket}`,
   consentSk: (scope: string, resource: string): string => `${scope}#${resource}`,
   calibrationPk: (ruleId: string): string => `rule#${ruleId}`,
-  calibrationSk: (bucket: string, orgHash: string): string => `${bucket}#${orgHash}`
+  calibrationSk: (bucket: string, orgHash: string): string => `${bucket}#${orgHash}`,
+  snapshotPk: (scope: string): string => `snapshot#${scope}`,
+  snapshotSk: 'latest'
 };
 
 /** S3 key of a repository's baseline when `baseline-key` is not set. */

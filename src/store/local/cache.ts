@@ -118,7 +118,12 @@ export function mergeCalibration(local: CalibrationFile, incoming: CalibrationFi
       if (!mine || t(c) > t(mine)) target[ik] = c;
     }
   }
-  return { contributions };
+  const snapshots: NonNullable<CalibrationFile['snapshots']> = { ...local.snapshots };
+  for (const [scope, snap] of Object.entries(incoming.snapshots ?? {})) {
+    const mine = snapshots[scope];
+    if (!mine || (Date.parse(snap.takenAt) || 0) > (Date.parse(mine.takenAt) || 0)) snapshots[scope] = snap;
+  }
+  return Object.keys(snapshots).length > 0 ? { contributions, snapshots } : { contributions };
 }
 
 function baselineTime(entry: { savedAt?: string; baseline?: unknown }, fileMtimeMs: number): number {

@@ -5,7 +5,7 @@
  * contract) lets a cache merge keep the newer of two copies.
  */
 import { join } from 'node:path';
-import type { CalibrationContribution, CalibrationStore } from '../types.js';
+import type { CalibrationContribution, CalibrationSnapshot, CalibrationStore } from '../types.js';
 import { StoreError } from '../types.js';
 import { isPlainObject, readJson, updateJson, WarningSink, type LockOptions } from './files.js';
 
@@ -17,6 +17,8 @@ export interface StoredContribution extends CalibrationContribution {
 
 export interface CalibrationFile {
   contributions: Record<string, Record<string, StoredContribution>>;
+  /** The last calibration snapshot per scope (absent in files written before snapshots existed). */
+  snapshots?: Record<string, CalibrationSnapshot>;
 }
 
 export const calibrationRuleKey = (ruleId: string): string => `rule#${ruleId}`;
@@ -32,7 +34,21 @@ export function calibrationProblem(v: unknown): string | null {
       }
     }
   }
+  if (v.snapshots !== undefined) {
+    if (!isPlainObject(v.snapshots)) return '"snapshots" is not an object';
+    for (const [scope, snap] of Object.entries(v.snapshots)) {
+      if (!isPlainObject(snap) || typeof snap.takenAt !== 'string' || !isPlainObject(snap.rules)) {
+        return `snapshot ${JSON.stringify(scope)} lacks takenAt or rules`;
+      }
+    }
+  }
   return null;
+}
+
+function checkSnapshot(s: CalibrationSnapshot): void {
+  if (!s.scope || Number.isNaN(Date.parse(s.takenAt)) || !isPlainObject(s.rules)) {
+    throw new StoreError('invalid calibration snapshot: scope, takenAt (ISO 8601) and rules are required', false);
+  }
 }
 
 function checkContribution(c: CalibrationContribution): void {
@@ -46,6 +62,8 @@ export interface LocalCalibrationStoreOptions {
   warnings?: WarningSink;
   lock?: LockOptions;
 }
+
+export { checkSnapshot as checkCalibrationSnapshot };
 
 export class LocalCalibrationStore implements CalibrationStore {
   readonly path: string;
@@ -71,7 +89,8 @@ export class LocalCalibrationStore implements CalibrationStore {
       total: c.total,
       falsePositives: c.falsePositives,
       pending: c.pending,
-      updatedAt: new Date().toISOString()
+      // Coarsened to the hour like the bucket: contributions carry no finer time.
+      updatedAt: `${new Date().toISOString().slice(0, 13)}:00:00.000Z`
     };
     await updateJson<CalibrationFile>(
       this.path,
@@ -94,5 +113,25 @@ export class LocalCalibrationStore implements CalibrationStore {
         const { updatedAt: _u, ...c } = items[k];
         return c;
       });
+  }
+
+  async loadSnapshot(scope: string): Promise<CalibrationSnapshot | null> {
+    const file = await readJson<CalibrationFile>(this.path, { contributions: {} }, { validate: calibrationProblem, what: 'calibration' });
+    const snap = file.snapshots?.[scope];
+    return snap ? (JSON.parse(JSON.stringify(snap)) as CalibrationSnapshot) : null;
+  }
+
+  async saveSnapshot(snapshot: CalibrationSnapshot): Promise<void> {
+    checkSnapshot(snapshot);
+    const copy = JSON.parse(JSON.stringify(snapshot)) as CalibrationSnapshot;
+    await updateJson<CalibrationFile>(
+      this.path,
+      () => ({ contributions: {} }),
+      { validate: calibrationProblem, what: 'calibration' },
+      this.lockOptions,
+      (file) => {
+        file.snapshots = { ...file.snapshots, [snapshot.scope]: copy };
+      }
+    );
   }
 }

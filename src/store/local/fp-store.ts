@@ -195,6 +195,25 @@ export class LocalFPStore implements FPStore {
     return out;
   }
 
+  async findingEvents(findingIds: string[]): Promise<Map<string, FPEvent[]>> {
+    await this.queue.run(() => this.refresh());
+    const wanted = new Set(findingIds);
+    const found = new Map<string, StoredEvent[]>();
+    for (const s of this.fold.events.values()) {
+      if (!wanted.has(s.event.findingId)) continue;
+      const list = found.get(s.event.findingId);
+      if (list) list.push(s);
+      else found.set(s.event.findingId, [s]);
+    }
+    const out = new Map<string, FPEvent[]>();
+    for (const [id, list] of found) {
+      list.sort((a, b) => b.t - a.t || (a.event.eventId < b.event.eventId ? 1 : a.event.eventId > b.event.eventId ? -1 : 0));
+      const mark = this.fold.marks.get(id)?.mark;
+      out.set(id, list.map((s) => applyMark(s.event, mark)));
+    }
+    return out;
+  }
+
   /** Brings the in-memory fold up to date with the file (incrementally when it only grew). */
   private async refresh(): Promise<void> {
     let st: { dev: number; ino: number; size: number };
