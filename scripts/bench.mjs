@@ -106,4 +106,38 @@ function timeCli(dir, runs) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+// 5. DynamoDB store operations against DynamoDB Local (started as the tests start it), as the
+//    check pipeline calls them: p50/p99 per operation over PM_BENCH_ITERATIONS calls (default 200).
+{
+  const dir = path.join(root, '.build', 'bench-aws');
+  rmSync(dir, { recursive: true, force: true });
+  let ddb;
+  try {
+    execFileSync(process.execPath, [ncc, 'build', 'bench/aws-stores.ts', '-o', dir, '--quiet'], { stdio: 'inherit' });
+    const { startDynamoDBLocal } = await import('../test-support/dynamodb-local-process.mjs');
+    ddb = await startDynamoDBLocal();
+    const r = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(dir, 'index.js')], {
+        env: { ...process.env, PM_BENCH_DYNAMODB_ENDPOINT: ddb.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        stdio: ['ignore', 'pipe', 'inherit']
+      });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`bench/aws-stores.ts exited ${code}`))));
+    });
+    const ops = JSON.parse(r.trim().split('\n').pop());
+    out.dynamodb = ops;
+    for (const o of ops) {
+      console.log(`DynamoDB Local, ${o.op}: p50 ${o.p50_ms.toFixed(2)} ms, p99 ${o.p99_ms.toFixed(2)} ms (max ${o.max_ms.toFixed(2)} ms, n=${o.n})   [budget p99 < 50 ms]`);
+    }
+  } catch (e) {
+    out.dynamodb = { skipped: String(e.message ?? e) };
+    console.log(`DynamoDB store operations: skipped (${String(e.message ?? e).split('\n')[0]})`);
+  } finally {
+    await ddb?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 writeFileSync(path.join(root, '.build', 'bench.json'), JSON.stringify(out, null, 2));
