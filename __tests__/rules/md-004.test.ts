@@ -203,6 +203,12 @@ describe('MD-004 write scopes in unattended or privileged workflows', () => {
     expect(subjects(run({ [P]: `on: workflow_dispatch\njobs:\n${job('c', '    permissions: {id-token: write}\n', without)}` }))).toEqual(['c:id-token']);
   });
 
+  it('pm-action justifies issues (drift issue) and pull-requests (comment replies), not contents', () => {
+    const steps = '      - uses: PhaseMirror/pm-action@v1\n        with:\n          mode: drift';
+    const y = `on: schedule\njobs:\n${job('d', '    permissions: {contents: write, issues: write, pull-requests: write}\n', steps)}`;
+    expect(subjects(run({ [P]: y }))).toEqual(['d:contents']);
+  });
+
   it('a local reusable workflow justifies the caller through its steps', () => {
     const callee = `on: workflow_call\npermissions: {}\njobs:\n${job('deploy', '    permissions: {id-token: write}\n', '      - uses: aws-actions/configure-aws-credentials@v4')}`;
     const caller = 'on: workflow_dispatch\njobs:\n  call:\n    uses: ./.github/workflows/deploy.yml\n    permissions:\n      id-token: write\n      contents: write\n';

@@ -108,6 +108,8 @@ export const BUILTIN_ALLOW: readonly AllowPair[] = [
   { scope: 'id-token', uses: ['slsa-framework/slsa-github-generator/*'], why: 'SLSA provenance signing' },
   { scope: 'id-token', uses: ['actions/deploy-pages'], why: 'GitHub Pages deployment' },
   { scope: 'id-token', uses: ['phasemirror/pm-action'], withKey: 'aws-role-arn', why: 'pm-action assumes its AWS role via OIDC' },
+  { scope: 'issues', uses: ['phasemirror/pm-action'], why: 'pm-action opens and updates the one drift issue' },
+  { scope: 'pull-requests', uses: ['phasemirror/pm-action'], why: 'pm-action answers /phase-mirror comment commands on pull requests' },
   { scope: 'pages', uses: ['actions/deploy-pages'], why: 'GitHub Pages deployment' },
   { scope: 'security-events', uses: ['github/codeql-action/*'], why: 'code-scanning upload' },
   { scope: 'attestations', uses: ['actions/attest-build-provenance', 'actions/attest', 'actions/attest-sbom'], why: 'storing attestations' }
