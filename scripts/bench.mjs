@@ -71,6 +71,51 @@ function timeCli(dir, runs) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+// 2b. A generated corpus of 1,500 varied workflows (pinned and unpinned actions, privileged
+// triggers, download-and-run steps, injections, matrices, reusable calls, CODEOWNERS).
+function makeCorpus(n) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pm-corpus-'));
+  mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
+  const triggers = ['pull_request', 'push', 'pull_request_target', 'schedule', 'workflow_dispatch', 'issue_comment', 'workflow_run', 'merge_group'];
+  const uses = ['actions/checkout@v4', 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4', 'actions/setup-node@v4', 'docker/build-push-action@v6', 'some-org/deploy-action@main', 'github/codeql-action/analyze@v3', './.github/actions/local'];
+  const runs = [
+    'npm ci && npm test',
+    'curl -sSL https://example.com/install.sh | bash',
+    'echo "${{ github.event.pull_request.title }}"',
+    'echo "$TITLE"',
+    'pip install requests',
+    'go install example.com/tool@latest',
+    'make -j2 build'
+  ];
+  for (let w = 0; w < n; w++) {
+    const trig = triggers[w % triggers.length];
+    const L = [`name: corpus-${w}`, 'on:', trig === 'schedule' ? "  schedule:\n    - cron: '0 3 * * *'" : `  ${trig}:`];
+    if (w % 4 !== 0) L.push('permissions:', w % 5 === 0 ? '  contents: write' : '  contents: read');
+    L.push('jobs:');
+    const jobs = 1 + (w % 3);
+    for (let j = 0; j < jobs; j++) {
+      L.push(`  job${j}:`, '    runs-on: ubuntu-latest');
+      if (j === 1) L.push('    strategy:', '      matrix:', '        os: [ubuntu-latest, macos-latest]', '        node: [20, 22]');
+      if (w % 7 === 0 && j === 0) L.push('    container: node:20');
+      L.push('    env:', '      TITLE: ${{ github.event.pull_request.title }}', '    steps:');
+      for (let k = 0; k < 6; k++) {
+        if (k % 2 === 0) L.push(`      - uses: ${uses[(w + j + k) % uses.length]}`);
+        else L.push(`      - name: step ${k}`, `        run: ${runs[(w + j + k) % runs.length]}`);
+      }
+    }
+    writeFileSync(path.join(dir, '.github', 'workflows', `corpus-${w}.yml`), L.join('\n') + '\n');
+  }
+  writeFileSync(path.join(dir, 'CODEOWNERS'), '* @acme/owners\n/docs/ @acme/docs\n/.github/workflows/ @acme/platform\n');
+  return dir;
+}
+{
+  const dir = makeCorpus(1500);
+  const r = timeCli(dir, 3);
+  out.corpus1500 = { ...r, workflowsPerSecond: 1500 / (r.median_ms / 1000) };
+  console.log(`check, 1,500 generated workflows (all rules), whole process: median ${r.median_ms.toFixed(0)} ms = ${out.corpus1500.workflowsPerSecond.toFixed(0)} workflows/s, peak RSS ${r.rss_mib.toFixed(0)} MiB   [budget ≤ 0.5× actionlint ≈ 2.6–3.2 s, < 200 MiB]`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
 // 3. Whole-process check of a one-workflow repository.
 {
   const dir = makeRepo(1, 3, 5, 1);
