@@ -54,7 +54,7 @@ function timeCli(dir, runs) {
   let rss = NaN;
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, path.resolve('dist/cli.js'), 'check', '--repo', dir, '--report', path.join(dir, 'r.json')], { encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, path.resolve('dist/cli.js'), 'check', '--repo', dir, '--report', path.join(dir, 'r.json')], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (r.status !== 0 && r.status !== 1) throw new Error(`cli exited ${r.status}: ${r.stderr}`);
     rss = Number(r.stderr.trim().split('\n').pop()) / 1024;

@@ -11,7 +11,7 @@ export const modules = {
 async function createAwsStores(settings, deps) {
     // Imported one after the other: jest's ESM loader races on concurrent imports sharing a module.
     const { ConfigurationError } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7827));
-    const { resolveCredentials } = await Promise.all(/* import() */[__webpack_require__.e(421), __webpack_require__.e(963)]).then(__webpack_require__.bind(__webpack_require__, 6963));
+    const { resolveCredentials } = await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(421), __webpack_require__.e(963)]).then(__webpack_require__.bind(__webpack_require__, 6963));
     const { AwsClientFactory } = await __webpack_require__.e(/* import() */ 201).then(__webpack_require__.bind(__webpack_require__, 201));
     const { fp: fpTable, blockCounter: blockTable, consent: consentTable, calibration: calibrationTable } = settings.tables;
     if (!fpTable || !blockTable) {
@@ -62,7 +62,7 @@ async function createAwsStores(settings, deps) {
     if (settings.nonceParameterPath) {
         const ssm = await factory.ssm();
         const { SsmNonceSource } = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(305), __webpack_require__.e(736), __webpack_require__.e(6), __webpack_require__.e(616)]).then(__webpack_require__.bind(__webpack_require__, 1616));
-        const setSecret = deps.setSecret ?? (await __webpack_require__.e(/* import() */ 421).then(__webpack_require__.bind(__webpack_require__, 6421))).setSecret;
+        const setSecret = deps.setSecret ?? (await Promise.all(/* import() */[__webpack_require__.e(119), __webpack_require__.e(421)]).then(__webpack_require__.bind(__webpack_require__, 6421))).setSecret;
         nonce = new SsmNonceSource(ssm, settings.nonceParameterPath, { ...opts, setSecret });
     }
     else {

@@ -18,59 +18,85 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Returns the serialised value, or undefined when the value is to be omitted (object member). */
-function serialise(value: unknown, indent: string, seen: Set<object>): string | undefined {
+function applyToJSON(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON: () => unknown }).toJSON();
+    return (value as { toJSON: () => unknown }).toJSON();
   }
+  return value;
+}
+
+function omitted(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+/**
+ * Appends the serialised value (after toJSON) to `out`. Writing into one chunk list keeps the
+ * cost linear in the output: nested joins would copy every subtree once per level.
+ */
+function write(value: unknown, indent: string, seen: Set<object>, out: string[]): void {
   switch (typeof value) {
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
     case 'bigint':
       throw new TypeError('canonicalJson: bigint values cannot be serialised');
     case 'boolean':
-      return value ? 'true' : 'false';
+      out.push(value ? 'true' : 'false');
+      return;
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value === 0 ? 0 : value) : 'null';
+      out.push(Number.isFinite(value) ? JSON.stringify(value === 0 ? 0 : value) : 'null');
+      return;
     case 'string':
-      return JSON.stringify(value);
+      out.push(JSON.stringify(value));
+      return;
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      out.push('null'); // only reached for array elements; members are filtered before
+      return;
     default:
       break;
   }
-  if (value === null) return 'null';
+  if (value === null) {
+    out.push('null');
+    return;
+  }
   const obj = value as object;
   if (seen.has(obj)) throw new TypeError('canonicalJson: circular structure');
   seen.add(obj);
   const inner = indent + INDENT;
-  let out: string;
   if (Array.isArray(obj)) {
-    if (obj.length === 0) {
-      out = '[]';
-    } else {
-      const parts: string[] = [];
+    if (obj.length === 0) out.push('[]');
+    else {
+      out.push('[\n');
       for (let i = 0; i < obj.length; i++) {
-        parts.push(inner + (serialise(obj[i], inner, seen) ?? 'null'));
+        if (i > 0) out.push(',\n');
+        out.push(inner);
+        write(applyToJSON(obj[i]), inner, seen, out);
       }
-      out = `[\n${parts.join(',\n')}\n${indent}]`;
+      out.push('\n', indent, ']');
     }
   } else {
     const keys = Object.keys(obj).sort(compareKeys);
-    const parts: string[] = [];
+    let first = true;
     for (const key of keys) {
-      const s = serialise((obj as Record<string, unknown>)[key], inner, seen);
-      if (s !== undefined) parts.push(`${inner}${JSON.stringify(key)}: ${s}`);
+      const member = applyToJSON((obj as Record<string, unknown>)[key]);
+      if (omitted(member)) continue;
+      out.push(first ? '{\n' : ',\n', inner, JSON.stringify(key), ': ');
+      first = false;
+      write(member, inner, seen, out);
     }
-    out = parts.length === 0 ? '{}' : `{\n${parts.join(',\n')}\n${indent}}`;
+    if (first) out.push('{}');
+    else out.push('\n', indent, '}');
   }
   seen.delete(obj);
-  return out;
 }
 
 /** Canonical JSON text of `value` (sorted keys, no undefined, 2-space indent, trailing newline). */
 export function canonicalJson(value: unknown): string {
-  return (serialise(value, '', new Set()) ?? 'null') + '\n';
+  const top = applyToJSON(value);
+  if (omitted(top)) return 'null\n';
+  const out: string[] = [];
+  write(top, '', new Set(), out);
+  out.push('\n');
+  return out.join('');
 }
 
 /** Lower-case hex SHA-256 of the UTF-8 encoding of `text`. */

@@ -328,6 +328,9 @@ function levenshtein(a: string, b: string): number {
 
 const show = (text: string): string => text.split(UNKNOWN).join('…');
 
+/** The produced name closest to a requirement, and every produced name. */
+type Closest = (context: string) => { best: { c: Candidate; d: number } | undefined; all: Candidate[] };
+
 /** A produced name prepared once for closest-match search. */
 interface Candidate {
   name: Name;
@@ -463,6 +466,39 @@ export function evaluate(snapshot: GovernanceSnapshot): RuleResult {
     }
     return candidates;
   };
+  // Names within distance 0 or 1 of a requirement (case-only difference, the matrix suffix
+  // ` (…)`, a reusable-workflow ` / ` part), indexed once so most look-ups skip the scan.
+  let near: { same: Map<string, Candidate>; one: Map<string, Candidate> } | undefined;
+  const nearIndex = (): NonNullable<typeof near> => {
+    if (!near) {
+      near = { same: new Map(), one: new Map() };
+      const put = (m: Map<string, Candidate>, k: string, c: Candidate): void => {
+        if (!m.has(k)) m.set(k, c);
+      };
+      for (const c of prepared()) {
+        put(near.same, c.lower, c);
+        for (let i = c.lower.indexOf(' ('); i > 0; i = c.lower.indexOf(' (', i + 1)) put(near.one, c.lower.slice(0, i), c);
+        for (let i = c.lower.indexOf(' / '); i > 0; i = c.lower.indexOf(' / ', i + 1)) {
+          put(near.one, c.lower.slice(0, i), c);
+          put(near.one, c.lower.slice(i + 3), c);
+        }
+      }
+    }
+    return near;
+  };
+  const closest: Closest = (context) => {
+    const all = prepared();
+    const r = context.toLowerCase();
+    const idx = nearIndex();
+    const hit = idx.same.get(r) ?? idx.one.get(r);
+    if (hit) return { best: { c: hit, d: distance(context, hit, Number.MAX_SAFE_INTEGER) }, all };
+    let best: { c: Candidate; d: number } | undefined;
+    for (const c of all) {
+      const d = distance(context, c, best ? best.d : Number.MAX_SAFE_INTEGER);
+      if (!best || d < best.d) best = { c, d };
+    }
+    return { best, all };
+  };
   const seen = new Set<string>();
   for (const req of reqs) {
     if (seen.has(req.context)) continue;
@@ -474,7 +510,7 @@ export function evaluate(snapshot: GovernanceSnapshot): RuleResult {
     const requirement = `Required check \`${req.context}\` (required by ${req.from} for ${branchLabel})`;
 
     if (missing.length > 0) {
-      findings.push(unreachable(req, requirement, missing, producers, fuzzy, prepared, policyEvidence, broken, branchLabel, policyFile));
+      findings.push(unreachable(req, requirement, missing, producers, fuzzy, closest, policyEvidence, broken, branchLabel, policyFile));
       continue;
     }
     // Skippable: every producer on an event that needs the check can be skipped there.
@@ -550,7 +586,7 @@ function unreachable(
   missing: Need[],
   producers: Producer[],
   fuzzy: Producer[],
-  candidates: () => Candidate[],
+  closest: Closest,
   policyEvidence: Evidence[],
   broken: number,
   branchLabel: string,
@@ -588,14 +624,7 @@ function unreachable(
           'If those expressions do not evaluate to this exact name, pull requests wait on it forever.'
       );
     } else {
-      let best: { c: Candidate; d: number } | undefined;
-      const cands = candidates();
-      for (const c of cands) {
-        const d = distance(req.context, c, best ? best.d : Number.MAX_SAFE_INTEGER);
-        if (!best || d < best.d) best = { c, d };
-        // 1 is the matrix/reusable-workflow form of the same name: nothing can be closer.
-        if (d <= 1) break;
-      }
+      const { best, all: cands } = closest(req.context);
       nearest = best?.c.name;
       parts.push(`${requirement} is produced by no workflow job on ${events}.`);
       if (best) {

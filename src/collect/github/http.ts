@@ -8,7 +8,9 @@
  * Writes (`send`: POST/PATCH with a JSON body) are never memoised. Whether a write is retried
  * depends on whether repeating it is safe — see `send`.
  */
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
+
+type Octokit = ReturnType<typeof getOctokit>;
 
 export interface RetryOptions {
   /** Backoff base in ms (attempt n waits random() × min(cap, base × 2^n)). */
@@ -86,7 +88,8 @@ export class GitHubClient {
   requests = 0;
   /** Set once GitHub is unavailable: later calls fail at once instead of spending the budget again. */
   down: string | undefined;
-  private readonly octokit: ReturnType<typeof getOctokit>;
+  /** Loaded on first use: runs without a token never pay for Octokit at start-up. */
+  private octokitP: Promise<Octokit> | undefined;
   private readonly retry: RetryOptions;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -95,20 +98,26 @@ export class GitHubClient {
   private readonly memo = new Map<string, Promise<HttpResult>>();
 
   constructor(private readonly opts: ClientOptions) {
-    const log = opts.log;
-    this.octokit = getOctokit(opts.token, {
-      baseUrl: opts.apiUrl.replace(/\/+$/, ''),
-      log: { debug: () => undefined, info: () => undefined, warn: (m: string) => log.debug(m), error: (m: string) => log.debug(m) }
-    });
     this.retry = { ...DEFAULT_RETRY, ...(opts.retry ?? {}) };
     this.sleep = opts.sleep ?? defaultSleep;
     this.random = opts.random ?? Math.random;
     this.maxPages = opts.maxPages ?? 30;
   }
 
+  private octokit(): Promise<Octokit> {
+    const { token, apiUrl, log } = this.opts;
+    this.octokitP ??= import('@actions/github').then((m) =>
+      m.getOctokit(token, {
+        baseUrl: apiUrl.replace(/\/+$/, ''),
+        log: { debug: () => undefined, info: () => undefined, warn: (msg: string) => log.debug(msg), error: (msg: string) => log.debug(msg) }
+      })
+    );
+    return this.octokitP;
+  }
+
   /** One GET (memoised by URL). `route` is an Octokit route such as `GET /repos/{owner}/{repo}`. */
-  get(route: string, params: Record<string, string | number | boolean> = {}): Promise<HttpResult> {
-    const url = this.octokit.request.endpoint(route, params).url;
+  async get(route: string, params: Record<string, string | number | boolean> = {}): Promise<HttpResult> {
+    const url = (await this.octokit()).request.endpoint(route, params).url;
     let p = this.memo.get(url);
     if (!p) {
       p = this.attempt('GET', url, undefined, 'transient');
@@ -128,14 +137,14 @@ export class GitHubClient {
    * finds what the first attempt created (the drift issue is looked up by label and title)
    * instead. Pass `retry: 'transient'` only for POSTs whose repeat is harmless.
    */
-  send(
+  async send(
     method: WriteMethod,
     route: string,
     params: Record<string, string | number | boolean>,
     body: unknown,
     opts: { retry?: WriteRetry } = {}
   ): Promise<HttpResult> {
-    const url = this.octokit.request.endpoint(route.replace(/^[A-Z]+\s+/, `${method} `), params).url;
+    const url = (await this.octokit()).request.endpoint(route.replace(/^[A-Z]+\s+/, `${method} `), params).url;
     return this.attempt(method, url, body, opts.retry ?? (method === 'PATCH' ? 'transient' : 'rejected-only'));
   }
 
@@ -172,7 +181,7 @@ export class GitHubClient {
       this.requests++;
       let err: RawError;
       try {
-        const res = await this.octokit.request({
+        const res = await (await this.octokit()).request({
           method,
           url,
           headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
