@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { ConfigurationError } from './config/errors.js';
-import { envInputSource, parseSettings } from './config/settings.js';
+import { assertWorkspace, envInputSource, parseSettings } from './config/settings.js';
 import type { Settings } from './model/index.js';
 import { calibrationMarkdown, runCalibrate, writeCalibrationReport } from './pipeline/calibrate.js';
 import { commentMarkdown, runCommentCommand } from './pipeline/comment-command.js';
@@ -29,6 +29,7 @@ export async function run(): Promise<void> {
   let settings: Settings;
   try {
     settings = parseSettings(envInputSource(process.env), process.env);
+    assertWorkspace(settings);
   } catch (err) {
     fail(err);
     return;

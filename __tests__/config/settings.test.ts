@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { envInputSource, modeForEvent, parseSettings, type InputSource } from '../../src/config/settings.js';
+import { assertWorkspace, envInputSource, modeForEvent, parseSettings, type InputSource } from '../../src/config/settings.js';
 import { ConfigurationError } from '../../src/config/errors.js';
 
 const inputs = (m: Record<string, string>): InputSource => (n) => m[n];
@@ -60,5 +60,12 @@ describe('parseSettings', () => {
     expect(src('mode')).toBe('drift');
     expect(src('dry-run')).toBeUndefined();
     expect(parseSettings(src, ENV)).toMatchObject({ mode: 'drift', githubToken: 't0k' });
+  });
+});
+
+describe('assertWorkspace', () => {
+  it('accepts a directory and names a missing one', () => {
+    expect(() => assertWorkspace(parseSettings(inputs({}), ENV, process.cwd()))).not.toThrow();
+    expect(() => assertWorkspace(parseSettings(inputs({}), ENV, '/no/such/dir'))).toThrow("The repository directory '/no/such/dir' does not exist");
   });
 });

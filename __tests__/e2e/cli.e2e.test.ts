@@ -48,6 +48,9 @@ describe('pm-action CLI', () => {
     const bad = await cli(['check', '--repo', await sample('clean'), '--circuit-breaker', 'sometimes']);
     expect(bad.code).toBe(3);
     expect(bad.stderr.trim()).toBe("pm-action: configuration error: Input 'circuit-breaker' has the invalid value 'sometimes'. Allowed values: auto, degraded, off.");
+    const missing = await cli(['check', '--repo', '/nonexistent/pm-repo']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain("The repository directory '/nonexistent/pm-repo' does not exist or is not a directory.");
     const flag = await cli(['check', '--no-such-flag']);
     expect(flag.code).toBe(3);
     expect(flag.stderr).toContain("Unknown option '--no-such-flag'");

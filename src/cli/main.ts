@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../config/errors.js';
-import { parseSettings, type InputSource } from '../config/settings.js';
+import { assertWorkspace, parseSettings, type InputSource } from '../config/settings.js';
 import type { Evaluation } from '../model/index.js';
 import { calibrationJson, calibrationMarkdown, runCalibrate, writeCalibrationReport } from '../pipeline/calibrate.js';
 import { runConsentCli } from './consent.js';
@@ -162,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     const env = { ...process.env };
     // Outside Actions the workspace is --repo, not GITHUB_WORKSPACE.
     const settings = parseSettings(input, env, repo);
+    assertWorkspace(settings);
     const opened = await openStores(settings, log);
     try {
       if (settings.mode === 'calibrate') {

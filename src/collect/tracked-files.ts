@@ -17,6 +17,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { globMatcher } from '../util/glob.js';
+import { mapLimit } from '../util/map-limit.js';
 
 export const TRACKED_HASH_CONCURRENCY = 16;
 
@@ -57,19 +58,6 @@ async function hashOne(workspace: string, rel: string): Promise<Hashed> {
   }
 }
 
-/** Map with at most `limit` calls in flight; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
 
 /**
  * Hashes the paths of `trackedPaths` (repo-relative, posix) that match `globs`, minus those

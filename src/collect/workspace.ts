@@ -13,6 +13,7 @@ import type { CodeownersFile } from '../model/codeowners.js';
 import type { WorkflowFile } from '../model/workflow.js';
 import { parseCodeowners } from './codeowners.js';
 import { parseWorkflow } from './workflow-parser.js';
+import { mapLimit } from '../util/map-limit.js';
 
 export interface WorkspaceState {
   /** Workflows (`.github/workflows/*.yml|yaml`) then local action files, each group sorted by path. */
@@ -52,19 +53,6 @@ function errorMessage(err: unknown): string {
   return typeof e?.code === 'string' ? `${e.code}: ${message}` : message;
 }
 
-/** Map with at most `limit` calls in flight; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 async function isFile(abs: string): Promise<boolean> {
   try {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Mode, RunContext, Settings } from '../model/index.js';
 import { ConfigurationError } from './errors.js';
@@ -238,4 +239,19 @@ export function parseSettings(input: InputSource, env: NodeJS.ProcessEnv, worksp
     ticket: optional(get('ticket')),
     run
   };
+}
+
+/** The workspace must be an existing directory: a typo in --repo or GITHUB_WORKSPACE must not "pass". */
+export function assertWorkspace(settings: Settings): void {
+  let isDir = false;
+  try {
+    isDir = statSync(settings.workspace).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    throw new ConfigurationError(
+      `The repository directory '${settings.workspace}' does not exist or is not a directory. Check out the repository first (actions/checkout) or pass --repo DIR.`
+    );
+  }
 }
