@@ -1,5 +1,6 @@
 import type { Settings } from '../model/index.js';
 import { createLocalStores } from '../store/local/index.js';
+import { scopedFPStore } from '../store/scoped-fp.js';
 import { StoreError, type Stores } from '../store/types.js';
 import type { Log } from './log.js';
 
@@ -21,7 +22,8 @@ export async function openStores(settings: Settings, log: Log): Promise<OpenedSt
     const { createAwsStores } = await import('../store/aws/index.js');
     try {
       const aws = await createAwsStores(settings, { log, retry: awsRetry(process.env.PM_ACTION_AWS_RETRY_BUDGET_MS) });
-      return { stores: aws, warnings: () => [], close: () => aws.close() };
+      // The tables are shared by the organisation: marks must stay in their repository.
+      return { stores: { ...aws, fp: scopedFPStore(aws.fp, settings.run.repository) }, warnings: () => [], close: () => aws.close() };
     } catch (err) {
       // Credentials or endpoints that stay unreachable: run degraded, spool every write.
       if (!(err instanceof StoreError) || !err.transient) throw err;
