@@ -249,9 +249,9 @@ class DynamoDBFPStore {
     putMarkCopy(ruleId, mark, markedAtMs) {
         return this.putIfNewer(markItem(_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .keys */ .HP.rulePk(ruleId), _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .keys */ .HP.ruleMarkSk(mark.findingId), mark, markedAtMs), markedAtMs);
     }
-    /** Rules with events of the finding (GSI FindingIndex), paginated. */
-    async rulesOfFinding(findingId) {
-        const rules = new Set();
+    /** Every GSI FindingIndex item of a finding (keys only), all pages. */
+    async findingIndexItems(findingId) {
+        const items = [];
         let start;
         do {
             const page = await (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .call */ .T1)('Query', `${this.resource} (index ${_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.gsiName})`, this.opts, () => this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_5__/* .QueryCommand */ .sfZ({
@@ -262,13 +262,19 @@ class DynamoDBFPStore {
                 ExpressionAttributeValues: { ':g': (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__.S)(_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .keys */ .HP.findingPk(findingId)) },
                 ExclusiveStartKey: start
             })));
-            for (const item of page.Items ?? []) {
-                const pk = (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .getS */ .sd)(item, _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.partitionKey);
-                if (pk?.startsWith('rule#'))
-                    rules.add(pk.slice('rule#'.length));
-            }
+            items.push(...(page.Items ?? []));
             start = page.LastEvaluatedKey;
         } while (start);
+        return items;
+    }
+    /** Rules with events of the finding. */
+    async rulesOfFinding(findingId) {
+        const rules = new Set();
+        for (const item of await this.findingIndexItems(findingId)) {
+            const pk = (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .getS */ .sd)(item, _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.partitionKey);
+            if (pk?.startsWith('rule#'))
+                rules.add(pk.slice('rule#'.length));
+        }
         return [...rules];
     }
     async mark(mark) {
@@ -339,27 +345,15 @@ class DynamoDBFPStore {
         }
         return out;
     }
-    /** Primary keys of a finding's events (GSI FindingIndex, keys only). */
+    /** Primary keys of a finding's events. */
     async eventKeysOf(findingId) {
         const out = [];
-        let start;
-        do {
-            const page = await (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .call */ .T1)('Query', `${this.resource} (index ${_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.gsiName})`, this.opts, () => this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_5__/* .QueryCommand */ .sfZ({
-                TableName: this.table,
-                IndexName: _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.gsiName,
-                KeyConditionExpression: '#g = :g',
-                ExpressionAttributeNames: { '#g': _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.gsiPartitionKey },
-                ExpressionAttributeValues: { ':g': (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__.S)(_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .keys */ .HP.findingPk(findingId)) },
-                ExclusiveStartKey: start
-            })));
-            for (const item of page.Items ?? []) {
-                const pk = (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .getS */ .sd)(item, _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.partitionKey);
-                const sk = (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .getS */ .sd)(item, _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.sortKey);
-                if (pk && sk?.startsWith('event#'))
-                    out.push({ [_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.partitionKey]: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__.S)(pk), [_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.sortKey]: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__.S)(sk) });
-            }
-            start = page.LastEvaluatedKey;
-        } while (start);
+        for (const item of await this.findingIndexItems(findingId)) {
+            const pk = (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .getS */ .sd)(item, _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.partitionKey);
+            const sk = (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .getS */ .sd)(item, _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.sortKey);
+            if (pk && sk?.startsWith('event#'))
+                out.push({ [_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.partitionKey]: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__.S)(pk), [_tables_js__WEBPACK_IMPORTED_MODULE_4__/* .FP_EVENTS */ .bv.sortKey]: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__.S)(sk) });
+        }
         return out;
     }
     async window(ruleIds, options = {}) {

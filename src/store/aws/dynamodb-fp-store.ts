@@ -255,9 +255,9 @@ export class DynamoDBFPStore implements FPStore {
     return this.putIfNewer(markItem(keys.rulePk(ruleId), keys.ruleMarkSk(mark.findingId), mark, markedAtMs), markedAtMs);
   }
 
-  /** Rules with events of the finding (GSI FindingIndex), paginated. */
-  private async rulesOfFinding(findingId: string): Promise<string[]> {
-    const rules = new Set<string>();
+  /** Every GSI FindingIndex item of a finding (keys only), all pages. */
+  private async findingIndexItems(findingId: string): Promise<Item[]> {
+    const items: Item[] = [];
     let start: Item | undefined;
     do {
       const page = await call('Query', `${this.resource} (index ${FP_EVENTS.gsiName})`, this.opts, () =>
@@ -272,14 +272,22 @@ export class DynamoDBFPStore implements FPStore {
           })
         )
       );
-      for (const item of page.Items ?? []) {
-        const pk = getS(item, FP_EVENTS.partitionKey);
-        if (pk?.startsWith('rule#')) rules.add(pk.slice('rule#'.length));
-      }
+      items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
+    return items;
+  }
+
+  /** Rules with events of the finding. */
+  private async rulesOfFinding(findingId: string): Promise<string[]> {
+    const rules = new Set<string>();
+    for (const item of await this.findingIndexItems(findingId)) {
+      const pk = getS(item, FP_EVENTS.partitionKey);
+      if (pk?.startsWith('rule#')) rules.add(pk.slice('rule#'.length));
+    }
     return [...rules];
   }
+
 
   async mark(mark: FPMark): Promise<void> {
     const problem = fpRecordProblem(markRecord(mark));
@@ -353,32 +361,17 @@ export class DynamoDBFPStore implements FPStore {
     return out;
   }
 
-  /** Primary keys of a finding's events (GSI FindingIndex, keys only). */
+  /** Primary keys of a finding's events. */
   private async eventKeysOf(findingId: string): Promise<Item[]> {
     const out: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await call('Query', `${this.resource} (index ${FP_EVENTS.gsiName})`, this.opts, () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: FP_EVENTS.gsiName,
-            KeyConditionExpression: '#g = :g',
-            ExpressionAttributeNames: { '#g': FP_EVENTS.gsiPartitionKey },
-            ExpressionAttributeValues: { ':g': S(keys.findingPk(findingId)) },
-            ExclusiveStartKey: start
-          })
-        )
-      );
-      for (const item of page.Items ?? []) {
-        const pk = getS(item, FP_EVENTS.partitionKey);
-        const sk = getS(item, FP_EVENTS.sortKey);
-        if (pk && sk?.startsWith('event#')) out.push({ [FP_EVENTS.partitionKey]: S(pk), [FP_EVENTS.sortKey]: S(sk) });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for (const item of await this.findingIndexItems(findingId)) {
+      const pk = getS(item, FP_EVENTS.partitionKey);
+      const sk = getS(item, FP_EVENTS.sortKey);
+      if (pk && sk?.startsWith('event#')) out.push({ [FP_EVENTS.partitionKey]: S(pk), [FP_EVENTS.sortKey]: S(sk) });
+    }
     return out;
   }
+
 
   async window(ruleIds: string[], options: WindowOptions = {}): Promise<Map<string, FPEvent[]>> {
     const unique = [...new Set(ruleIds)];

@@ -80,6 +80,15 @@ export class LocalCalibrationStore implements CalibrationStore {
     return this.warnings.list();
   }
 
+  private load(): Promise<CalibrationFile> {
+    return readJson<CalibrationFile>(this.path, { contributions: {} }, { validate: calibrationProblem, what: 'calibration' });
+  }
+
+  /** Read-modify-write under the lock. */
+  private async update(change: (file: CalibrationFile) => void): Promise<void> {
+    await updateJson<CalibrationFile>(this.path, () => ({ contributions: {} }), { validate: calibrationProblem, what: 'calibration' }, this.lockOptions, change);
+  }
+
   async contribute(c: CalibrationContribution): Promise<void> {
     checkContribution(c);
     const stored: StoredContribution = {
@@ -92,20 +101,14 @@ export class LocalCalibrationStore implements CalibrationStore {
       // Coarsened to the hour like the bucket: contributions carry no finer time.
       updatedAt: `${new Date().toISOString().slice(0, 13)}:00:00.000Z`
     };
-    await updateJson<CalibrationFile>(
-      this.path,
-      () => ({ contributions: {} }),
-      { validate: calibrationProblem, what: 'calibration' },
-      this.lockOptions,
-      (file) => {
-        const rk = calibrationRuleKey(c.ruleId);
-        file.contributions[rk] = { ...file.contributions[rk], [calibrationItemKey(c)]: stored };
-      }
-    );
+    await this.update((file) => {
+      const rk = calibrationRuleKey(c.ruleId);
+      file.contributions[rk] = { ...file.contributions[rk], [calibrationItemKey(c)]: stored };
+    });
   }
 
   async read(ruleId: string): Promise<CalibrationContribution[]> {
-    const file = await readJson<CalibrationFile>(this.path, { contributions: {} }, { validate: calibrationProblem, what: 'calibration' });
+    const file = await this.load();
     const items = file.contributions[calibrationRuleKey(ruleId)] ?? {};
     return Object.keys(items)
       .sort()
@@ -116,7 +119,7 @@ export class LocalCalibrationStore implements CalibrationStore {
   }
 
   async loadSnapshot(scope: string): Promise<CalibrationSnapshot | null> {
-    const file = await readJson<CalibrationFile>(this.path, { contributions: {} }, { validate: calibrationProblem, what: 'calibration' });
+    const file = await this.load();
     const snap = file.snapshots?.[scope];
     return snap ? (JSON.parse(JSON.stringify(snap)) as CalibrationSnapshot) : null;
   }
@@ -124,14 +127,8 @@ export class LocalCalibrationStore implements CalibrationStore {
   async saveSnapshot(snapshot: CalibrationSnapshot): Promise<void> {
     checkSnapshot(snapshot);
     const copy = JSON.parse(JSON.stringify(snapshot)) as CalibrationSnapshot;
-    await updateJson<CalibrationFile>(
-      this.path,
-      () => ({ contributions: {} }),
-      { validate: calibrationProblem, what: 'calibration' },
-      this.lockOptions,
-      (file) => {
-        file.snapshots = { ...file.snapshots, [snapshot.scope]: copy };
-      }
-    );
+    await this.update((file) => {
+      file.snapshots = { ...file.snapshots, [snapshot.scope]: copy };
+    });
   }
 }
