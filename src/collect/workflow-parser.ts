@@ -1,9 +1,11 @@
 /**
  * Workflow and action metadata parser with positions.
  *
- * Pure: text in, `WorkflowFile` out. Never throws. The document is parsed once with `yaml`'s
- * `parseDocument` and a `LineCounter`; positions come from node ranges through
- * `LineCounter.linePos` (a binary search), so the walk is linear in the size of the file.
+ * Pure: text in, `WorkflowFile` out. Never throws. The document is parsed once: by the fast
+ * path in fast-yaml.ts when the file is plain block YAML (most workflows), otherwise by `yaml`'s
+ * `parseDocument`. Both give the same node classes with the same offsets (a differential test
+ * holds them together); positions come from node ranges through `LineCounter.linePos` (a binary
+ * search), so the walk is linear in the size of the file.
  *
  * Position conventions (all 1-based):
  * - a job, a trigger written as a map key, `permissions:`, `on:`, `matrix:` and every
@@ -21,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Alias, Document, Scalar, YAMLMap } from 'yaml';
 import type { Position, Positioned } from '../model/common.js';
+import { fastParse } from './fast-yaml.js';
 import type {
   ContainerRef,
   Job,
@@ -53,7 +56,8 @@ class Ctx {
   private work = 0;
 
   constructor(
-    readonly doc: Document.Parsed,
+    /** The parsed document (the full parser) or the root mapping (the fast path), for alias resolution. */
+    readonly doc: Document.Parsed | YAMLMap,
     readonly lc: LineCounter,
     readonly src: string
   ) {}
@@ -124,11 +128,13 @@ class Ctx {
     return seq.items.map((item) => this.deref(item));
   }
 
-  /** Source text of a node, shortened. */
+  /**
+   * A collection as one line of flow YAML (`[a, b]`, `{k: v}`), shortened. Rendered from the
+   * values rather than sliced from the source, so comments never reach evidence and both parse
+   * paths give the same text.
+   */
   sourceOf(node: unknown): string {
-    const range = (node as { range?: [number, number, number] } | null)?.range;
-    if (!range) return '';
-    const text = this.src.slice(range[0], range[1]).trim();
+    const text = flowText(this.plain(node));
     return text.length > RAW_LIMIT ? `${text.slice(0, RAW_LIMIT)}…` : text;
   }
 
@@ -145,6 +151,14 @@ class Ctx {
     }
     return null;
   }
+}
+
+function flowText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flowText).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${k}: ${flowText(v)}`).join(', ')}}`;
+  }
+  return String(value);
 }
 
 /** A key as written: `on` stays `on` even when a YAML 1.1 schema reads it as `true`. */
@@ -500,6 +514,14 @@ function fillAction(ctx: Ctx, root: YAMLMap, wf: WorkflowFile): void {
   }
 }
 
+/** Line starts of `src`, as the full parser's lexer records them. */
+function lineCounterOf(src: string): LineCounter {
+  const lc = new LineCounter();
+  lc.addNewLine(0);
+  for (let i = src.indexOf('\n'); i !== -1; i = src.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  return lc;
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -533,10 +555,17 @@ function emptyFile(path: string, text: string, kind: WorkflowFile['kind']): Work
  * Parse a workflow (`kind: 'workflow'`) or action metadata file (`kind: 'action'`).
  * Never throws; problems end up in `parseError`.
  */
-export function parseWorkflow(path: string, text: string, kind: 'workflow' | 'action'): WorkflowFile {
+export function parseWorkflow(path: string, text: string, kind: 'workflow' | 'action', opts: { fullParser?: boolean } = {}): WorkflowFile {
   const wf = emptyFile(path, text, kind);
   try {
     const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    const fast = opts.fullParser ? undefined : fastParse(src);
+    if (fast) {
+      const ctx = new Ctx(fast, lineCounterOf(src), src);
+      if (kind === 'workflow') fillWorkflow(ctx, fast, wf);
+      else fillAction(ctx, fast, wf);
+      return wf;
+    }
     const lc = new LineCounter();
     const doc = parseDocument(src, { lineCounter: lc, prettyErrors: false, keepSourceTokens: false });
     if (doc.errors.length > 0) {
