@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { canonicalJson, sha256Hex } from '../../src/report/canonical.js';
+import { canonicalJson, sha256Hex, writeCanonicalJson } from '../../src/report/canonical.js';
 
 describe('canonicalJson', () => {
   it('sorts keys recursively, indents by two spaces and ends with a newline', () => {
@@ -44,6 +44,27 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson({ n: BigInt(1) })).toThrow(TypeError);
     const shared = { x: 1 };
     expect(() => canonicalJson([shared, shared])).not.toThrow();
+  });
+});
+
+describe('writeCanonicalJson', () => {
+  it('hands over the canonical text in bounded pieces, in order', () => {
+    const big = { items: Array.from({ length: 3000 }, (_, i) => ({ z: i, a: `finding ${i} — “quoted”`, m: { y: [true, null, -0], x: 'é' } })) };
+    const chunks: string[] = [];
+    writeCanonicalJson(big, (c) => chunks.push(c));
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(70_000);
+    expect(chunks.join('')).toBe(canonicalJson(big));
+    expect(JSON.parse(chunks.join(''))).toEqual(JSON.parse(JSON.stringify(big)));
+  });
+
+  it('writes null for an omitted top-level value, and throws on cycles', () => {
+    const chunks: string[] = [];
+    writeCanonicalJson(undefined, (c) => chunks.push(c));
+    expect(chunks.join('')).toBe('null\n');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => writeCanonicalJson(cyclic, () => undefined)).toThrow(/circular/);
   });
 });
 

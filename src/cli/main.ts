@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigurationError } from '../config/errors.js';
 import { assertWorkspace, parseSettings, type InputSource } from '../config/settings.js';
@@ -174,11 +175,11 @@ export async function main(argv: string[]): Promise<number> {
       let r: CheckResult;
       if (settings.mode === 'drift') {
         const d = await runDrift(settings, { stores: opened.stores, log });
-        process.stdout.write(v.json ? d.reportJson : driftText(d.drift) + verdictText(d.evaluation, d.reportPath));
+        process.stdout.write(v.json ? readFileSync(d.reportPath) : driftText(d.drift) + verdictText(d.evaluation, d.reportPath));
         r = d;
       } else {
         r = await runCheck(settings, { stores: opened.stores, log });
-        process.stdout.write(v.json ? r.reportJson : verdictText(r.evaluation, r.reportPath));
+        process.stdout.write(v.json ? readFileSync(r.reportPath) : verdictText(r.evaluation, r.reportPath));
       }
       const d = r.evaluation.decision;
       if (d.outcome === 'block') return EXIT.block;

@@ -7,13 +7,17 @@
  * same node classes (`YAMLMap`, `YAMLSeq`, `Scalar` with `range` offsets and `source`), so the
  * walker in workflow-parser.ts reads either tree the same way.
  *
+ * The nodes are plain objects tagged the way `yaml` tags its own (`Symbol.for('yaml.node.type')`,
+ * its documented cross-version identity), so `isMap`/`isSeq`/`isScalar` recognise them; building
+ * them costs a fraction of the class constructors, which define the tag with defineProperty.
+ *
  * It is deliberately narrow. Anything outside the subset — anchors, aliases, tags, `?` keys,
  * directives, document markers other than one leading `---`, tabs, CR line ends, multi-line
  * plain or quoted scalars, flow collections over several lines, duplicate keys, anything the
  * full parser would report as an error — returns `undefined`, and the caller parses the file
  * with `yaml` as before. A differential test holds the two paths to the same result.
  */
-import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { YAMLMap } from 'yaml';
 
 class Bail extends Error {}
 const BAIL = new Bail();
@@ -29,15 +33,46 @@ const HASH = 35;
 const COLON = 58;
 const DASH = 45;
 
-type Node = Scalar | YAMLMap | YAMLSeq;
+const NODE_TYPE: unique symbol = Symbol.for('yaml.node.type');
+const MAP = Symbol.for('yaml.map');
+const SEQ = Symbol.for('yaml.seq');
+const PAIR = Symbol.for('yaml.pair');
+const SCALAR = Symbol.for('yaml.scalar');
+
+type Range = [number, number, number];
+interface Scalar {
+  [NODE_TYPE]: symbol;
+  value: unknown;
+  source: string;
+  range: Range;
+}
+interface Pair {
+  [NODE_TYPE]: symbol;
+  key: Scalar;
+  value: Node;
+}
+interface MapNode {
+  [NODE_TYPE]: symbol;
+  items: Pair[];
+  range: Range;
+}
+interface SeqNode {
+  [NODE_TYPE]: symbol;
+  items: Node[];
+  range: Range;
+}
+type Node = Scalar | MapNode | SeqNode;
 
 /** `range` as `yaml` sets it: start, end of the value, end of the node (its comment and line break). */
 function scalar(value: unknown, source: string, start: number, end: number, nodeEnd = end): Scalar {
-  const s = new Scalar(value);
-  s.source = source;
-  s.range = [start, end, nodeEnd];
-  return s;
+  return { [NODE_TYPE]: SCALAR, value, source, range: [start, end, nodeEnd] };
 }
+
+function pair(key: Scalar, value: Node): Pair {
+  return { [NODE_TYPE]: PAIR, key, value };
+}
+
+const isScalarNode = (n: Node): n is Scalar => n[NODE_TYPE] === SCALAR;
 
 /** The YAML 1.2 core schema, as `yaml` resolves plain scalars (same tests, same order). */
 export function resolvePlain(text: string): unknown {
@@ -124,7 +159,7 @@ class FastParser {
     return i;
   }
 
-  parseDocument(): YAMLMap | undefined {
+  parseDocument(): MapNode | undefined {
     let first = this.nextContent(0);
     if (first < this.starts.length && this.isBareMarker(first)) first = this.nextContent(first + 1);
     if (first >= this.starts.length) return undefined;
@@ -290,8 +325,8 @@ class FastParser {
    * A block mapping whose keys sit at column `indent`; the first key starts at `first` on the
    * current line (after `- ` for a mapping inside a sequence item).
    */
-  private blockMap(indent: number, first: number): YAMLMap {
-    const map = new YAMLMap();
+  private blockMap(indent: number, first: number): MapNode {
+    const map: MapNode = { [NODE_TYPE]: MAP, items: [], range: [first, first, first] };
     const seen = new Set<string>();
     let p = first;
     let last = first;
@@ -305,7 +340,7 @@ class FastParser {
       if (seen.has(id)) throw BAIL;
       seen.add(id);
       const value = this.valueAfter(colon + 1, indent, true);
-      map.items.push(new Pair(key, value));
+      map.items.push(pair(key, value));
       last = value.range ? value.range[2] : colon + 1;
       const next = this.line;
       if (next >= this.starts.length || this.indents[next] < indent) break;
@@ -322,9 +357,9 @@ class FastParser {
   }
 
   /** A block sequence whose `-` indicators sit at column `indent`, starting on the current line. */
-  private blockSeq(indent: number): YAMLSeq {
-    const seq = new YAMLSeq();
+  private blockSeq(indent: number): SeqNode {
     const first = this.starts[this.line] + indent;
+    const seq: SeqNode = { [NODE_TYPE]: SEQ, items: [], range: [first, first, first] };
     let last = first;
     for (;;) {
       const i = this.line;
@@ -493,7 +528,7 @@ class FastParser {
     const src = this.src;
     const isMap = src.charCodeAt(p) === 123;
     const close = isMap ? 125 : 93;
-    const node = isMap ? new YAMLMap() : new YAMLSeq();
+    const node: MapNode | SeqNode = { [NODE_TYPE]: isMap ? MAP : SEQ, items: [], range: [p, p, p] };
     const seen = new Set<string>();
     let q = this.skipSpaces(p + 1, end);
     if (src.charCodeAt(q) === close) {
@@ -505,7 +540,7 @@ class FastParser {
       ({ node: item, next: q } = this.flowItem(q, end, isMap));
       q = this.skipSpaces(q, end);
       if (isMap) {
-        if (!(item instanceof Scalar) || src.charCodeAt(q) !== COLON) throw BAIL;
+        if (!isScalarNode(item) || src.charCodeAt(q) !== COLON) throw BAIL;
         const id = `${typeof item.value}:${String(item.value)}`;
         if (seen.has(id)) throw BAIL;
         seen.add(id);
@@ -514,10 +549,10 @@ class FastParser {
         q = this.skipSpaces(q, end);
         let value: Node;
         ({ node: value, next: q } = this.flowItem(q, end, false));
-        (node as YAMLMap).items.push(new Pair(item, value));
+        (node as MapNode).items.push(pair(item, value));
         q = this.skipSpaces(q, end);
       } else {
-        (node as YAMLSeq).items.push(item);
+        (node as SeqNode).items.push(item);
       }
       const c = src.charCodeAt(q);
       if (c === close) {
@@ -578,7 +613,8 @@ class FastParser {
 export function fastParse(src: string): YAMLMap | undefined {
   if (UNSUPPORTED_CHARS.test(src)) return undefined;
   try {
-    return new FastParser(src).parseDocument();
+    // The walker reads `items`, `key`, `value`, `source` and `range`, which these nodes carry.
+    return new FastParser(src).parseDocument() as unknown as YAMLMap | undefined;
   } catch (err) {
     if (err instanceof Bail) return undefined;
     throw err;

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DegradedReason, Evaluation, GovernanceSnapshot, Settings, Unobservable } from '../model/index.js';
 import { assembleEvaluation, type MarkLike } from '../oracle/assemble.js';
@@ -6,7 +7,7 @@ import { runRules } from '../oracle/evaluate.js';
 import { findingId } from '../oracle/fingerprint.js';
 import { checkL0, l0Results, prepareL0, type L0Inputs } from '../oracle/l0.js';
 import type { CalibrationEvent } from '../oracle/calibration.js';
-import { buildReport, buildSarif, buildSummary, renderReport, renderSarif, REPORT_SCHEMA_SHA256, selectAnnotations } from '../report/index.js';
+import { buildReport, buildSarif, buildSummary, REPORT_SCHEMA_SHA256, selectAnnotations, writeCanonicalJson } from '../report/index.js';
 import type { ReportContext, AnnotationSelection, DissonanceReport } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import type { FPEvent, Stores, UnrecordedWrite } from '../store/types.js';
@@ -18,7 +19,6 @@ import { redactEvidence } from './evidence.js';
 export interface CheckResult {
   evaluation: Evaluation;
   report: DissonanceReport;
-  reportJson: string;
   summary: string;
   annotations: AnnotationSelection;
   reportPath: string;
@@ -244,9 +244,8 @@ export type WrittenReports = Omit<CheckResult, 'evaluation' | 'unrecorded'>;
 /** Writes the JSON report (and SARIF), and renders the annotations and the job summary. */
 export async function writeReports(settings: Settings, finalEvaluation: Evaluation, ctx: ReportContext): Promise<WrittenReports> {
   const report = buildReport(finalEvaluation, ctx);
-  const reportJson = renderReport(report);
-  await writeOut(settings.reportPath, reportJson);
-  if (settings.sarifPath) await writeOut(settings.sarifPath, renderSarif(buildSarif(finalEvaluation, ctx, RULES.map((r) => r.meta))));
+  await writeJsonFile(settings.reportPath, report);
+  if (settings.sarifPath) await writeJsonFile(settings.sarifPath, buildSarif(finalEvaluation, ctx, RULES.map((r) => r.meta)));
   const annotations = selectAnnotations(finalEvaluation, { includeDegraded: true });
   const summary = buildSummary(finalEvaluation, ctx, {
     serverUrl: settings.run.serverUrl,
@@ -255,7 +254,7 @@ export async function writeReports(settings: Settings, finalEvaluation: Evaluati
     reportFileName: path.basename(settings.reportPath),
     annotationOverflow: annotations.omitted.error + annotations.omitted.warning + annotations.omitted.notice
   });
-  return { report, reportJson, summary, annotations, reportPath: settings.reportPath, sarifPath: settings.sarifPath };
+  return { report, summary, annotations, reportPath: settings.reportPath, sarifPath: settings.sarifPath };
 }
 
 /** Collector and rule entries, without repeating a subject a rule already explained. */
@@ -264,7 +263,13 @@ function mergeUnobservable(collector: readonly Unobservable[], rules: readonly U
   return [...collector.filter((u) => !seen.has(`${u.subject}|${u.reason}`)), ...rules];
 }
 
-async function writeOut(file: string, text: string): Promise<void> {
+/** Canonical JSON straight to the file, piece by piece: a large report is never one string. */
+async function writeJsonFile(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text, 'utf8');
+  const fd = openSync(file, 'w');
+  try {
+    writeCanonicalJson(value, (chunk) => writeSync(fd, chunk));
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -20,16 +20,67 @@ interface Pattern {
   re: RegExp;
   /** Index of the group to redact (0 = whole match). */
   group?: number;
+  /**
+   * A cheap test every match needs to pass (a literal the pattern requires): most texts hold no
+   * secret, and a large run redacts tens of thousands of messages.
+   */
+  may: (text: string) => boolean;
 }
 
 const PATTERNS: readonly Pattern[] = [
-  { kind: 'pem', re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g },
-  { kind: 'github-token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
-  { kind: 'aws-access-key', re: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
-  { kind: 'aws-secret', re: /(aws_?secret_?access_?key["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi, group: 2 },
-  { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  { kind: 'url-credentials', re: /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, group: 2 }
+  {
+    kind: 'pem',
+    re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    may: (t) => t.includes('-----BEGIN ')
+  },
+  {
+    kind: 'github-token',
+    re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g,
+    may: (t) => t.includes('github_pat_') || /gh[pousr]_/.test(t)
+  },
+  {
+    kind: 'aws-access-key',
+    re: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g,
+    may: (t) => t.includes('AKIA') || t.includes('ASIA') || t.includes('ABIA') || t.includes('ACCA')
+  },
+  {
+    kind: 'aws-secret',
+    re: /(aws_?secret_?access_?key["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
+    group: 2,
+    may: (t) => /secret/i.test(t)
+  },
+  { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, may: (t) => t.includes('eyJ') },
+  { kind: 'url-credentials', re: /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, group: 2, may: (t) => t.includes('://') }
 ];
+
+/** Characters of a high-entropy candidate: `[A-Za-z0-9_+/=-]`. */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+/=-') TOKEN_CHAR[ch.charCodeAt(0)] = 1;
+const MIN_TOKEN = 32;
+
+/**
+ * Replaces every maximal run of token characters at least 32 long with `fn(run)` — what
+ * `text.replace(/[A-Za-z0-9_+/=-]{32,}/g, fn)` does, in one linear pass that allocates nothing
+ * when there is no such run (the usual case).
+ */
+function replaceLongRuns(text: string, fn: (run: string) => string): string {
+  let out: string | undefined;
+  let copied = 0;
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if (c < 128 && TOKEN_CHAR[c] === 1) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start >= MIN_TOKEN) {
+      out = (out ?? '') + text.slice(copied, start) + fn(text.slice(start, i));
+      copied = i;
+    }
+    start = -1;
+  }
+  return out === undefined ? text : out + text.slice(copied);
+}
 
 const BRAND = 'pm-redacted';
 
@@ -66,13 +117,14 @@ function token(kind: SecretKind, key: RedactionKey | null, secret: string): stri
 export function redact(text: string, key: RedactionKey | null): string {
   let out = text;
   for (const p of PATTERNS) {
+    if (!p.may(out)) continue;
     out = out.replace(p.re, (...m: string[]) => {
       if (!p.group) return token(p.kind, key, m[0]);
       const groups = m.slice(1, 1 + 3);
       return groups.map((g, i) => (i + 1 === p.group ? token(p.kind, key, g) : g ?? '')).join('');
     });
   }
-  return out.replace(/[A-Za-z0-9_+/=-]{32,}/g, (t) => (t.includes(BRAND) || !isHighEntropySecret(t) ? t : token('high-entropy', key, t)));
+  return replaceLongRuns(out, (t) => (t.includes(BRAND) || !isHighEntropySecret(t) ? t : token('high-entropy', key, t)));
 }
 
 /**

@@ -1,4 +1,4 @@
-export { canonicalJson, sha256Hex } from './canonical.js';
+export { canonicalJson, sha256Hex, writeCanonicalJson } from './canonical.js';
 export { REPORT_SCHEMA, REPORT_SCHEMA_SHA256 } from './schema.js';
 export {
   buildReport,
