@@ -35,7 +35,7 @@ async function createAwsStores(settings, deps) {
     });
     const opts = { retry: deps.retry, log: deps.log };
     const dynamo = await factory.dynamodb();
-    const fpMod = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(305), __webpack_require__.e(6), __webpack_require__.e(310)]).then(__webpack_require__.bind(__webpack_require__, 3310));
+    const fpMod = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(305), __webpack_require__.e(6), __webpack_require__.e(217)]).then(__webpack_require__.bind(__webpack_require__, 8217));
     const blockMod = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(305), __webpack_require__.e(6), __webpack_require__.e(966)]).then(__webpack_require__.bind(__webpack_require__, 2966));
     const consentMod = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(305), __webpack_require__.e(6), __webpack_require__.e(292)]).then(__webpack_require__.bind(__webpack_require__, 292));
     const calibrationMod = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(305), __webpack_require__.e(6), __webpack_require__.e(834)]).then(__webpack_require__.bind(__webpack_require__, 1834));

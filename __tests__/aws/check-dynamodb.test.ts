@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseSettings } from '../../src/config/settings.js';
@@ -49,9 +50,10 @@ async function workspace(): Promise<string> {
   return dir;
 }
 
-async function setup(runId: string, retry = FAST_RETRY) {
+/** Each test its own repository: event ids are stable per finding and repository. */
+async function setup(runId: string, retry = FAST_RETRY, repository = `acme/widgets-${randomBytes(4).toString('hex')}`) {
   const ws = await workspace();
-  const settings = parseSettings(() => undefined, { GITHUB_REPOSITORY: 'acme/widgets', GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1', GITHUB_EVENT_NAME: 'pull_request' }, ws);
+  const settings = parseSettings(() => undefined, { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1', GITHUB_EVENT_NAME: 'pull_request' }, ws);
   const local = await createLocalStores(settings.dataDir);
   const fp = new DynamoDBFPStore(client, tables.fp, { retry });
   const stores: Stores = { ...local, fp, blocks: new DynamoDBBlockCounter(client, tables.blockCounter, { retry }) };
@@ -59,32 +61,57 @@ async function setup(runId: string, retry = FAST_RETRY) {
 }
 
 describe('runCheck on DynamoDB', () => {
-  it('records the events in DynamoDB within the round-trip budget: 4 store calls, one Query per blocking rule', async () => {
-    const { settings, stores, fp } = await setup('3001');
-    await writeFile(path.join(settings.workspace, '.github', 'phase-mirror.yml'), 'rules:\n  MD-004: block\n');
+  /** Runs a check with the proxy counting; returns the result, the store calls the pipeline counted, and the requests. */
+  async function countedRun(setupResult: Awaited<ReturnType<typeof setup>>) {
     const debug: string[] = [];
     proxy.resetCounts();
-    const result = await runCheck(settings, { stores, log: { ...silentLog, debug: (m: string) => void debug.push(m) } });
+    const result = await runCheck(setupResult.settings, { stores: setupResult.stores, log: { ...silentLog, debug: (m: string) => void debug.push(m) } });
+    const calls = Number(/store round trips: (\d+)/.exec(debug.join('\n'))?.[1]);
+    return { result, calls, counts: proxy.counts(), requests: proxy.requests.length };
+  }
+
+  it('records the events in DynamoDB within the round-trip budget: 4 store calls, one BatchGetItem for the windows of the blocking rules', async () => {
+    const run = await setup('3001');
+    await writeFile(path.join(run.settings.workspace, '.github', 'phase-mirror.yml'), 'rules:\n  MD-004: block\n');
+    const { result, calls, counts, requests } = await countedRun(run);
     expect(result.evaluation.decision.degraded).toBe(false);
     // Store calls as the pipeline counts them (DESIGN §7: at most 4 for up to 100 findings).
-    const calls = Number(/store round trips: (\d+)/.exec(debug.join('\n'))?.[1]);
     expect(calls).toBeGreaterThan(0);
     expect(calls).toBeLessThanOrEqual(4);
-    // At the wire: one BatchGetItem, one Query per blocking rule (issued together), at most one
-    // UpdateItem, one TransactWriteItems — nothing else, no pagination, no retries.
-    // Only blocking rules that found something are windowed (demotion cannot change the others).
+    // At the wire: one BatchGetItem for the marks, one for the window items of every blocking
+    // rule that found something, at most one UpdateItem, one TransactWriteItems (fewer than 50
+    // new findings) — nothing else, no pagination, no retries.
     const blocking = new Set(result.evaluation.findings.filter((f) => f.action === 'block' && !f.ruleId.startsWith('L0-')).map((f) => f.ruleId)).size;
     expect(blocking).toBe(1);
-    const counts = proxy.counts();
-    expect(counts.BatchGetItem).toBe(1);
-    expect(counts.Query).toBe(blocking);
+    expect(counts.BatchGetItem).toBe(2);
+    expect(counts.Query).toBeUndefined();
     expect(counts.TransactWriteItems).toBe(1);
     expect(counts.UpdateItem ?? 0).toBeLessThanOrEqual(1);
-    expect(Object.keys(counts).sort()).toEqual(Object.keys(counts).filter((op) => ['BatchGetItem', 'Query', 'UpdateItem', 'TransactWriteItems'].includes(op)).sort());
+    expect(Object.keys(counts).sort()).toEqual(Object.keys(counts).filter((op) => ['BatchGetItem', 'UpdateItem', 'TransactWriteItems'].includes(op)).sort());
+    expect(requests).toBeLessThanOrEqual(4);
     const ruleIds = [...new Set(result.report.items.map((i) => i.rule_id).filter((r) => !r.startsWith('L0-')))];
-    const w = await fp.window(ruleIds, {});
+    const w = await run.fp.window(ruleIds, {});
     const recorded = [...w.values()].flat().filter((e) => e.runId === '3001');
     expect(recorded.length).toBe(result.report.items.filter((i) => !i.rule_id.startsWith('L0-')).length);
+  });
+
+  it('a later run of the same repository records nothing again: one event per finding, the first run\'s, and no write', async () => {
+    const first = await setup('3101');
+    const later = await setup('3102', FAST_RETRY, first.settings.run.repository);
+    for (const run of [first, later]) await writeFile(path.join(run.settings.workspace, '.github', 'phase-mirror.yml'), 'rules:\n  MD-004: block\n');
+    const { result } = await countedRun(first);
+    const findings = result.report.items.filter((i) => !i.rule_id.startsWith('L0-')).length;
+    expect(findings).toBeGreaterThan(0);
+    const { calls, counts, requests } = await countedRun(later);
+    expect(calls).toBeLessThanOrEqual(4);
+    // Marks and windows read; the block counter maybe; the events all known: no transaction.
+    expect(counts.TransactWriteItems).toBeUndefined();
+    expect(counts.BatchGetItem).toBe(2);
+    expect(requests).toBeLessThanOrEqual(3);
+    const ruleIds = [...new Set(result.report.items.map((i) => i.rule_id).filter((r) => !r.startsWith('L0-')))];
+    const events = [...(await later.fp.window(ruleIds, {})).values()].flat().filter((e) => e.repository === first.settings.run.repository);
+    expect(events).toHaveLength(findings);
+    expect(events.every((e) => e.runId === '3101')).toBe(true);
   });
 
   it('throttled forever: the run still decides, says fp_store_unavailable, and spools every event for replay', async () => {

@@ -43,7 +43,11 @@ function fp(findingId: string, minutes: number, extra: Partial<FPMark> = {}): FP
 
 const ids = (events: FPEvent[] | undefined) => (events ?? []).map((e) => e.eventId);
 
-export function fpStoreContract(name: string, make: () => Promise<FPStore>): void {
+/**
+ * `reopen` gives a second handle on the same data, as a later run (another process) opens it:
+ * what one handle remembers must not be what makes the contract hold.
+ */
+export function fpStoreContract(name: string, make: () => Promise<FPStore>, reopen: (store: FPStore) => Promise<FPStore> = async (s) => s): void {
   describe(`FPStore contract: ${name}`, () => {
     it('returns recorded events per rule, newest first, with their fields intact', async () => {
       const store = await make();
@@ -70,6 +74,77 @@ export function fpStoreContract(name: string, make: () => Promise<FPStore>): voi
       await store.recordEvents([e1, ev(r, f, 2)]);
       await store.recordEvents([]);
       expect(ids((await store.window([r], {})).get(r))).toEqual([`${f}-e2`, `${f}-e1`]);
+    });
+
+    it('records an eventId once across runs: recorded again later (another run, another observedAt) it stays one event, the first one', async () => {
+      const store = await make();
+      const [r, f, g] = [uid('rule'), uid('f'), uid('f')];
+      const first = ev(r, f, 1);
+      const again = (minutes: number): FPEvent => ({ ...first, runId: String(9000 + minutes), observedAt: iso(minutes) });
+      await store.recordEvents([first, ev(r, g, 2)]);
+      await store.recordEvents([again(30)]);
+      const nextRun = await reopen(store);
+      await nextRun.recordEvents([again(40), ev(r, g, 3)]);
+      await nextRun.mark(fp(f, 45, { ruleId: r }));
+      // A mark made since must not erase what says the id is recorded.
+      const afterMark = await reopen(store);
+      await afterMark.recordEvents([again(50), again(50)]);
+      for (const s of [store, afterMark]) {
+        const w = (await s.window([r], {})).get(r) ?? [];
+        expect(ids(w)).toEqual([`${g}-e3`, `${g}-e2`, `${f}-e1`]);
+        expect(w[2]).toEqual({ ...first, outcome: 'false_positive', reviewer: 'alice', ticket: 'SEC-1', reviewedAt: iso(45) });
+        expect(ids((await s.window([r], { reviewedOnly: true })).get(r))).toEqual([`${f}-e1`]);
+        expect(ids((await s.window([r], { since: new Date(iso(2)) })).get(r))).toEqual([`${g}-e3`, `${g}-e2`]);
+        expect(ids((await s.findingEvents([f])).get(f))).toEqual([`${f}-e1`]);
+      }
+    });
+
+    it('a reviewed-only window holds each reviewed event once, newest first, with the newest verdict, whenever the mark was made', async () => {
+      const store = await make();
+      const [r, fa, fb, fc, fd] = [uid('rule'), uid('f'), uid('f'), uid('f'), uid('f')];
+      await store.mark(fp(fd, 0)); // by finding id, before any event of it
+      await store.recordEvents([ev(r, fa, 1), ev(r, fb, 2), ev(r, fc, 3)]);
+      await store.mark(fp(fa, 10, { ruleId: r }));
+      await store.mark(fp(fc, 11, { outcome: 'true_positive', reviewer: 'bob', ticket: undefined }));
+      await store.recordEvents([ev(r, fa, 4), ev(r, fd, 5), ev(r, fb, 6, { outcome: 'false_positive', reviewer: 'erin', reviewedAt: iso(6) })]);
+      await store.mark(fp(fa, 20, { reviewer: 'carol', ticket: 'SEC-2' }));
+      await store.mark(fp(fa, 15, { reviewer: 'dave' })); // older than carol's: changes nothing
+      const later = await reopen(store);
+      await later.recordEvents([{ ...ev(r, fa, 1), runId: '9', observedAt: iso(30) }]);
+      const w = (await later.window([r], { reviewedOnly: true })).get(r) ?? [];
+      expect(w.map((e) => [e.eventId, e.outcome, e.reviewer, e.ticket, e.reviewedAt])).toEqual([
+        [`${fb}-e6`, 'false_positive', 'erin', undefined, iso(6)],
+        [`${fd}-e5`, 'false_positive', 'alice', 'SEC-1', iso(0)],
+        [`${fa}-e4`, 'false_positive', 'carol', 'SEC-2', iso(20)],
+        [`${fc}-e3`, 'true_positive', 'bob', undefined, iso(11)],
+        [`${fa}-e1`, 'false_positive', 'carol', 'SEC-2', iso(20)]
+      ]);
+      expect(w[4]).toEqual({ ...ev(r, fa, 1), outcome: 'false_positive', reviewer: 'carol', ticket: 'SEC-2', reviewedAt: iso(20) });
+      // The same events as the reviewed ones of the full window, and count honoured.
+      expect(((await later.window([r], {})).get(r) ?? []).filter((e) => e.outcome !== 'pending')).toEqual(w);
+      expect(ids((await later.window([r], { reviewedOnly: true, count: 2 })).get(r))).toEqual([`${fb}-e6`, `${fd}-e5`]);
+    });
+
+    it('a reviewed-only window holds the newest 200 reviewed events per rule, marked after or before they were recorded', async () => {
+      const store = await make();
+      const [r1, r2, f, g, other] = [uid('rule'), uid('rule'), uid('f'), uid('f'), uid('f')];
+      await store.recordEvents(Array.from({ length: 230 }, (_, i) => ev(r1, f, i)));
+      await store.recordEvents([ev(r1, other, 500)]);
+      await store.mark(fp(f, 1000));
+      await store.mark(fp(g, 1000, { ruleId: r2 }));
+      await store.recordEvents(Array.from({ length: 230 }, (_, i) => ev(r2, g, i)));
+      const w = await (await reopen(store)).window([r1, r2, uid('rule')], { reviewedOnly: true });
+      for (const [r, id] of [
+        [r1, f],
+        [r2, g]
+      ]) {
+        const list = w.get(r) ?? [];
+        expect(list).toHaveLength(200);
+        expect(list[0]).toMatchObject({ eventId: `${id}-e229`, outcome: 'false_positive', reviewer: 'alice', reviewedAt: iso(1000) });
+        expect(list[199].eventId).toBe(`${id}-e30`);
+      }
+      expect([...w.values()].map((l) => l.length)).toEqual([200, 200, 0]);
+      expect(ids((await store.window([r1], { reviewedOnly: true, count: 3 })).get(r1))).toEqual([`${f}-e229`, `${f}-e228`, `${f}-e227`]);
     });
 
     it('a mark applies to the events recorded before it and to those recorded after it', async () => {

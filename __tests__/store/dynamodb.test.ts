@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { createS3Client, createSSMClient } from '../../src/aws/clients.js';
 import { computeDemotions, ruleStats } from '../../src/oracle/calibration.js';
@@ -64,7 +64,11 @@ afterAll(async () => {
 const opts = { retry: FAST_RETRY };
 
 // ── the shared contracts, unchanged ──────────────────────────────────────────────────────────
-fpStoreContract('dynamodb', async () => new DynamoDBFPStore(client, tables.fp, opts));
+fpStoreContract(
+  'dynamodb',
+  async () => new DynamoDBFPStore(client, tables.fp, opts),
+  async () => new DynamoDBFPStore(client, tables.fp, opts)
+);
 blockCounterContract('dynamodb', async () => new DynamoDBBlockCounter(client, tables.blockCounter, opts));
 consentStoreContract('dynamodb', async () => new DynamoDBConsentStore(client, tables.consent, opts));
 calibrationStoreContract('dynamodb', async () => new DynamoDBCalibrationStore(client, tables.calibration, opts));
@@ -217,33 +221,171 @@ describe('DynamoDBFPStore', () => {
     proxy.clear();
   });
 
-  it('a check run makes at most 4 DynamoDB requests for 100 findings (marks, window, counter, events)', async () => {
+  /** One check run's events: one per finding (a stable id), observed at this run's time. */
+  function runEvents(runId: string, offsetSeconds: number, findings: { id: string; rule: string }[]): FPEvent[] {
+    return findings.map((f, i) => event(f.rule, f.id, 0, { eventId: `${f.id}-ev`, runId, observedAt: new Date(T0 + (offsetSeconds + i) * 1000).toISOString() }));
+  }
+
+  it('a check run on 100 findings of three blocking rules, recorded by an earlier run, makes exactly 4 DynamoDB requests (marks, windows, counter, the new events)', async () => {
+    const rules = [uid('MD-001'), uid('MD-005'), uid('MD-007')];
+    const findings = Array.from({ length: 100 }, (_, i) => ({ id: uid('f'), rule: rules[i % 3] }));
     const seed = new DynamoDBFPStore(client, tables.fp, opts);
-    const rule = uid('MD-001');
-    const findings = Array.from({ length: 100 }, () => uid('f'));
-    await seed.recordEvents(findings.map((f, i) => event(rule, f, i)));
-    for (const f of findings.slice(0, 10)) await seed.mark({ findingId: f, ruleId: rule, outcome: 'false_positive', reviewer: 'alice', markedAt: new Date(T0 + 1e6).toISOString() });
+    await seed.recordEvents(runEvents('70', 0, findings.slice(0, 97))); // an earlier run saw 97 of them
+    for (const f of findings.slice(0, 12)) await seed.mark({ findingId: f.id, ruleId: f.rule, outcome: 'false_positive', reviewer: 'alice', markedAt: new Date(T0 + 1e6).toISOString() });
 
     const fp = new DynamoDBFPStore(proxied, tables.fp, opts);
     const blocks = new DynamoDBBlockCounter(proxied, tables.blockCounter, opts);
     proxy.resetCounts();
-    const marks = await fp.lookupMarks(findings);
-    const windows = await fp.window([rule], { count: 200, reviewedOnly: true });
+    const marks = await fp.lookupMarks(findings.map((f) => f.id));
+    const windows = await fp.window(rules, { count: 200, reviewedOnly: true });
     await blocks.increment(uid('octo/repo'), '77.1', new Date());
-    await fp.recordEvents(findings.map((f, i) => event(rule, f, 1000 + i, { runId: '77' })));
-    expect(marks.size).toBe(10);
-    expect(windows.get(rule)).toHaveLength(10);
-    expect(proxy.counts()).toEqual({ BatchGetItem: 1, Query: 1, UpdateItem: 1, TransactWriteItems: 1 });
+    await fp.recordEvents(runEvents('77', 1000, findings)); // the same event ids, this run's time
+    expect(marks.size).toBe(12);
+    expect(rules.map((r) => windows.get(r)?.length)).toEqual([4, 4, 4]);
+    expect(windows.get(rules[0])?.[0]).toMatchObject({ outcome: 'false_positive', reviewer: 'alice' });
+    // Only the 3 findings the earlier run had not seen are written: one small transaction.
+    expect(proxy.counts()).toEqual({ BatchGetItem: 2, UpdateItem: 1, TransactWriteItems: 1 });
     expect(proxy.requests).toHaveLength(4);
+    const all = [...(await fp.window(rules, { count: 200 })).values()].flat();
+    expect(all).toHaveLength(100);
+    expect(all.filter((e) => e.runId === '70')).toHaveLength(97);
+    expect(all.filter((e) => e.runId === '77').map((e) => e.findingId).sort()).toEqual(findings.slice(97).map((f) => f.id).sort());
+
+    // The run after that: every finding recorded, so no write at all.
+    const next = new DynamoDBFPStore(proxied, tables.fp, opts);
+    proxy.resetCounts();
+    await next.lookupMarks(findings.map((f) => f.id));
+    await next.window(rules, { count: 200, reviewedOnly: true });
+    await next.recordEvents(runEvents('78', 2000, findings));
+    expect(proxy.counts()).toEqual({ BatchGetItem: 2 });
   });
 
-  it('a window over several rules is one Query per rule, issued together', async () => {
-    const fp = new DynamoDBFPStore(proxied, tables.fp, opts);
+  it('the first check run of 100 new findings makes 5 DynamoDB requests: its events are two concurrent transactions of 50', async () => {
     const rules = [uid('MD-001'), uid('MD-005'), uid('MD-007')];
+    const findings = Array.from({ length: 100 }, (_, i) => ({ id: uid('f'), rule: rules[i % 3] }));
+    const fp = new DynamoDBFPStore(proxied, tables.fp, opts);
+    const blocks = new DynamoDBBlockCounter(proxied, tables.blockCounter, opts);
+    proxy.resetCounts();
+    expect((await fp.lookupMarks(findings.map((f) => f.id))).size).toBe(0);
+    expect([...(await fp.window(rules, { count: 200, reviewedOnly: true })).values()].flat()).toEqual([]);
+    await blocks.increment(uid('octo/repo'), '1.1', new Date());
+    await fp.recordEvents(runEvents('1', 0, findings));
+    expect(proxy.counts()).toEqual({ BatchGetItem: 2, UpdateItem: 1, TransactWriteItems: 2 });
+    expect([...(await fp.window(rules, { count: 200 })).values()].flat()).toHaveLength(100);
+  });
+
+  it('a reviewed-only window over several rules is one BatchGetItem of their window items; count and since windows are one Query per rule', async () => {
+    const store = new DynamoDBFPStore(client, tables.fp, opts);
+    const rules = [uid('MD-001'), uid('MD-005'), uid('MD-007')];
+    // Many pending events and few reviewed ones: a Query would page through all of them.
+    for (const r of rules) await store.recordEvents(Array.from({ length: 150 }, (_, i) => event(r, uid('f'), i)));
+    const reviewed = uid('f');
+    await store.recordEvents([event(rules[0], reviewed, 1)]);
+    await store.mark({ findingId: reviewed, outcome: 'false_positive', reviewer: 'alice', markedAt: new Date(T0).toISOString() });
+    const fp = new DynamoDBFPStore(proxied, tables.fp, opts);
     proxy.resetCounts();
     const w = await fp.window(rules, { reviewedOnly: true });
     expect([...w.keys()]).toEqual(rules);
-    expect(proxy.counts()).toEqual({ Query: 3 });
+    expect(w.get(rules[0])).toEqual([{ ...event(rules[0], reviewed, 1), outcome: 'false_positive', reviewer: 'alice', reviewedAt: new Date(T0).toISOString() }]);
+    expect(w.get(rules[1])).toEqual([]);
+    expect(proxy.counts()).toEqual({ BatchGetItem: 1 });
+    for (const options of [{ count: 50 }, { reviewedOnly: true, since: new Date(T0) }, { reviewedOnly: true, count: 201 }]) {
+      proxy.resetCounts();
+      const q = await fp.window(rules, options);
+      expect(proxy.counts()).toEqual({ Query: 3 });
+      expect(q.get(rules[0])?.length).toBe('count' in options && options.count === 50 ? 50 : 1);
+    }
+  });
+
+  it('a cancelled transaction drops only the duplicates it names, several events of one finding included, and writes the rest', async () => {
+    const rule = uid('MD-003');
+    const [f, g, h] = [uid('f'), uid('f'), uid('f')];
+    await new DynamoDBFPStore(client, tables.fp, opts).recordEvents([event(rule, f, 1), event(rule, f, 2)]);
+    const later = (e: FPEvent): FPEvent => ({ ...e, runId: '9', observedAt: new Date(T0 + 500_000).toISOString() });
+    // A store that never read f's head: the guard, not the cache, finds f-e1.
+    proxy.resetCounts();
+    await new DynamoDBFPStore(proxied, tables.fp, opts).recordEvents([later(event(rule, f, 1)), event(rule, f, 3), event(rule, g, 4)]);
+    expect(proxy.counts()).toEqual({ TransactWriteItems: 2 });
+    // Without the head's old image in the cancellation (ALL_OLD), the store reads the head.
+    const withoutOldImage = {
+      send: async (command: Parameters<DynamoDBClient['send']>[0]) => {
+        try {
+          return await proxied.send(command);
+        } catch (e) {
+          for (const r of (e as { CancellationReasons?: { Item?: unknown }[] }).CancellationReasons ?? []) delete r.Item;
+          throw e;
+        }
+      }
+    } as unknown as DynamoDBClient;
+    proxy.resetCounts();
+    await new DynamoDBFPStore(withoutOldImage, tables.fp, opts).recordEvents([later(event(rule, f, 2)), event(rule, h, 5), later(event(rule, g, 4))]);
+    expect(proxy.counts()).toEqual({ TransactWriteItems: 2, GetItem: 2 });
+    const w = (await new DynamoDBFPStore(client, tables.fp, opts).window([rule], {})).get(rule)!;
+    expect(w.map((e) => [e.eventId, e.observedAt])).toEqual([5, 4, 3, 2, 1].map((n) => [`${n === 4 ? g : n === 5 ? h : f}-e${n}`, new Date(T0 + n * 1000).toISOString()]));
+  });
+
+  it('runs recording the same findings at the same time write each event once', async () => {
+    const rule = uid('MD-004');
+    const findings = Array.from({ length: 60 }, () => ({ id: uid('f'), rule }));
+    const runs = [1, 2, 3].map(() => new DynamoDBFPStore(client, tables.fp, opts));
+    await Promise.all(runs.map((s, k) => s.recordEvents(runEvents(String(k), k * 100, findings))));
+    const w = (await runs[0].window([rule], {})).get(rule)!;
+    expect(w.map((e) => e.findingId).sort()).toEqual(findings.map((f) => f.id).sort());
+  });
+
+  it('a mark updates the finding head without erasing the recorded event ids, and is still found by lookupMarks', async () => {
+    const rule = uid('MD-002');
+    const f = uid('f');
+    const store = new DynamoDBFPStore(client, tables.fp, opts);
+    await store.recordEvents([event(rule, f, 1)]);
+    expect((await new DynamoDBFPStore(client, tables.fp, opts).lookupMarks([f])).size).toBe(0); // a head, not a mark
+    await store.mark({ findingId: f, outcome: 'true_positive', reviewer: 'bob', ticket: 'SEC-4', markedAt: new Date(T0).toISOString() });
+    await store.mark({ findingId: f, outcome: 'false_positive', reviewer: 'carol', markedAt: new Date(T0 + 1000).toISOString() });
+    const head = (await client.send(new GetItemCommand({ TableName: tables.fp, Key: { pk: { S: `finding#${f}` }, sk: { S: 'mark' } } }))).Item!;
+    expect(head[`ev#${f}-e1`]?.M?.sk?.S).toBe(`event#${new Date(T0 + 1000).toISOString()}#${f}-e1`);
+    expect(head.ticket).toBeUndefined();
+    expect(head.expiresAt).toBeUndefined();
+    expect((await new DynamoDBFPStore(client, tables.fp, opts).lookupMarks([f])).get(f)).toEqual({ findingId: f, outcome: 'false_positive', reviewer: 'carol', markedAt: new Date(T0 + 1000).toISOString() });
+  });
+
+  it('past the event TTL: window entries are dropped on read, and the finding, seen again, is recorded anew', async () => {
+    const rule = uid('MD-006');
+    const f = uid('f');
+    const store = new DynamoDBFPStore(client, tables.fp, opts);
+    await store.recordEvents([event(rule, f, 1, { eventId: `${f}-ev` })]);
+    await store.mark({ findingId: f, ruleId: rule, outcome: 'false_positive', reviewer: 'alice', markedAt: new Date(T0).toISOString() });
+    expect((await store.window([rule], { reviewedOnly: true })).get(rule)).toHaveLength(1);
+    const in91Days = () => new Date(Date.now() + 91 * 86_400_000);
+    const later = new DynamoDBFPStore(client, tables.fp, { ...opts, now: in91Days });
+    expect((await later.window([rule], { reviewedOnly: true })).get(rule)).toEqual([]);
+    expect((await later.window([rule], {})).get(rule)).toEqual([]); // the item TTL has not deleted yet is gone too
+    expect((await later.lookupMarks([f])).get(f)?.reviewer).toBe('alice'); // marks do not expire
+    await later.recordEvents([event(rule, f, 2, { eventId: `${f}-ev`, runId: 'later' })]);
+    expect((await later.window([rule], {})).get(rule)?.map((e) => [e.runId, e.outcome])).toEqual([['later', 'false_positive']]);
+    expect((await later.window([rule], { reviewedOnly: true })).get(rule)?.map((e) => e.runId)).toEqual(['later']);
+  });
+
+  it('marks made at once, from two processes, on one rule lose no window entry', async () => {
+    const rule = uid('MD-008');
+    const findings = Array.from({ length: 40 }, () => uid('f'));
+    await new DynamoDBFPStore(client, tables.fp, opts).recordEvents(findings.map((f, i) => event(rule, f, i)));
+    const [a, b] = [new DynamoDBFPStore(client, tables.fp, opts), new DynamoDBFPStore(client, tables.fp, opts)];
+    await Promise.all(findings.map((f, i) => (i % 2 ? a : b).mark({ findingId: f, outcome: 'false_positive', reviewer: `r${i}`, markedAt: new Date(T0).toISOString() })));
+    const w = (await new DynamoDBFPStore(client, tables.fp, opts).window([rule], { reviewedOnly: true })).get(rule)!;
+    expect(w.map((e) => e.reviewer).sort()).toEqual(findings.map((_, i) => `r${i}`).sort());
+  });
+
+  it('an unreadable window item reads as empty, with a warning, and the next mark rewrites it', async () => {
+    const rule = uid('MD-009');
+    const f = uid('f');
+    await client.send(new PutItemCommand({ TableName: tables.fp, Item: { pk: { S: `rule#${rule}` }, sk: { S: '_window' }, entries: { S: '{not json' }, version: { N: '3' } } }));
+    const log = memoryLog();
+    const store = new DynamoDBFPStore(client, tables.fp, { ...opts, log });
+    expect((await store.window([rule], { reviewedOnly: true })).get(rule)).toEqual([]);
+    expect(log.lines.join('\n')).toMatch(/reviewed window of rule .* is unreadable/);
+    await store.recordEvents([event(rule, f, 1)]);
+    await store.mark({ findingId: f, outcome: 'false_positive', reviewer: 'alice', markedAt: new Date(T0).toISOString() });
+    expect((await store.window([rule], { reviewedOnly: true })).get(rule)?.map((e) => e.eventId)).toEqual([`${f}-e1`]);
   });
 
   it('rides out throttling and 5xx, then succeeds, writing each event once', async () => {
@@ -348,7 +490,6 @@ describe('DynamoDBBlockCounter', () => {
     const repo = uid('octo/repo');
     const now = new Date();
     await new DynamoDBBlockCounter(client, tables.blockCounter, opts).increment(repo, '1.1', now);
-    const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
     const item = (await client.send(new GetItemCommand({ TableName: tables.blockCounter, Key: { bucketKey: { S: `${repo}#${now.toISOString().slice(0, 13)}` } } }))).Item!;
     const expires = Number(item.expiresAt.N);
     expect(expires * 1000).toBeGreaterThan(now.getTime() + 2 * 3600_000);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createLocalStores } from '../../src/store/local/index.js';
 import { LocalBaselineStore } from '../../src/store/local/baseline-store.js';
 import { LocalBlockCounter } from '../../src/store/local/block-counter.js';
@@ -32,7 +32,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
 });
 
-fpStoreContract('local', async () => new LocalFPStore(await freshDir()));
+fpStoreContract('local', async () => new LocalFPStore(await freshDir()), async (s) => new LocalFPStore(dirname((s as LocalFPStore).path)));
 blockCounterContract('local', async () => new LocalBlockCounter(await freshDir()));
 consentStoreContract('local', async () => new LocalConsentStore(await freshDir()));
 calibrationStoreContract('local', async () => new LocalCalibrationStore(await freshDir()));
@@ -40,7 +40,11 @@ baselineStoreContract('local', async () => new LocalBaselineStore(await freshDir
 nonceSourceContract('local', async () => new LocalNonceSource(await freshDir()));
 
 // The same contracts through createLocalStores, with one shared directory per test.
-fpStoreContract('local via createLocalStores', async () => (await createLocalStores(join(await freshDir(), 'a', 'b'))).fp);
+fpStoreContract(
+  'local via createLocalStores',
+  async () => (await createLocalStores(join(await freshDir(), 'a', 'b'))).fp,
+  async (s) => (await createLocalStores(dirname((s as LocalFPStore).path))).fp
+);
 
 function event(n: number, extra: Partial<FPEvent> = {}): FPEvent {
   return {

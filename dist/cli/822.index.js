@@ -24,27 +24,52 @@ export const modules = {
  *
  * This module imports nothing (scripts/tables.mjs transpiles it on the fly) and never loads the SDK.
  *
- * ## fp-events: one table, three item kinds
+ * ## fp-events: one table, four item kinds
  *
  * | item | pk | sk | other |
  * |---|---|---|---|
- * | event (one finding seen in one run) | `rule#<ruleId>` | `event#<observedAt ISO>#<eventId>` | gsi1pk `finding#<findingId>`, gsi1sk `rule#<ruleId>#<ruleVersion>`, expiresAt (90 d), the FPEvent fields |
- * | mark, per finding (what lookupMarks reads) | `finding#<findingId>` | `mark` | the FPMark fields, `markedAtMs`, `rules` (string set of rule partitions holding a copy) |
- * | mark, copy in the rule's partition (what window reads) | `rule#<ruleId>` | `mark#<findingId>` | the FPMark fields, `markedAtMs` |
+ * | event (a finding seen: the first record of an event id) | `rule#<ruleId>` | `event#<observedAt ISO>#<eventId>` | gsi1pk `finding#<findingId>`, gsi1sk `rule#<ruleId>#<ruleVersion>`, expiresAt (90 d), the FPEvent fields |
+ * | finding head (what lookupMarks reads) | `finding#<findingId>` | `mark` | `kind` `finding`, `findingId`; per recorded event id an attribute `ev#<eventId>` = map {`pk`, `sk`, `expiresAt`} of its event item (the duplicate guard); once marked, the FPMark fields, `markedAtMs` and `rules` (string set of rule partitions holding a copy). No TTL. |
+ * | mark, copy in the rule's partition (what count and since windows read) | `rule#<ruleId>` | `mark#<findingId>` | the FPMark fields, `markedAtMs` |
+ * | reviewed window (what the check's demotion reads) | `rule#<ruleId>` | `_window` | `kind` `window`, `ruleId`, `entries`: JSON list of the rule's newest 200 reviewed events, verdicts applied, one per event id, newest first, each with its event's expiresAt; `version` (N). No TTL. |
+ *
+ * In a rule partition `_window` < `event#…` < `mark#…`: a descending Query meets the marks first,
+ * then the events, the window item last (and skips it); `sk >= event#<since>` leaves it out.
  *
  * - `lookupMarks(ids)` is one BatchGetItem of `finding#<id>`/`mark` keys (100 keys per request;
- *   UnprocessedKeys retried with backoff).
- * - `window(ruleIds)` is one Query per rule on `pk = rule#<id>` (and `sk >= event#<since>` when a
- *   since is given), descending, paginated, issued concurrently. Because `mark#` sorts after
- *   `event#`, a descending Query meets the rule's marks before any event, so events come back
- *   with their reviewer, ticket and review time applied, in the same read (upstream dropped the
- *   reviewer on read and computed FPR 0).
- * - `recordEvents` is one TransactWriteItems per 100 events, each Put conditioned on
- *   `attribute_not_exists(pk)` (duplicates are dropped and the rest written again).
- * - `mark` writes the finding mark and the copy in each rule partition where the finding has
- *   events (the GSI `FindingIndex` finds those rules when the mark names none), each Put
- *   conditioned on "no newer mark", so the newest `markedAt` wins whatever the write order.
- *   Marks carry no TTL: a person's verdict does not expire with the events.
+ *   UnprocessedKeys retried with backoff). A head without mark fields is not a mark. Every head
+ *   read tells which event ids of the finding are recorded; the store remembers them, so that
+ *   recordEvents skips them without a call.
+ * - `window(ruleIds, { reviewedOnly: true })` with a count of at most 200 and no since (the check's
+ *   demotion read) is one BatchGetItem of the rules' `_window` items (100 keys per request).
+ *   Entries whose event has passed its expiresAt are dropped on read.
+ * - Other windows (by count, by since: calibrate mode) are one Query per rule on `pk = rule#<id>`
+ *   (and `sk >= event#<since>` when a since is given), descending, paginated, issued
+ *   concurrently. Because `mark#` sorts after `event#`, a descending Query meets the rule's marks
+ *   before any event, so events come back with their reviewer, ticket and review time applied,
+ *   in the same read (upstream dropped the reviewer on read and computed FPR 0).
+ * - `recordEvents`: an event whose id is known recorded costs no call. Every other event is two
+ *   actions of a TransactWriteItems: an Update of its finding's head setting `ev#<eventId>`,
+ *   conditioned on that attribute being absent (or expired) — the guard that makes recording
+ *   idempotent per event id whatever the observedAt, and that leaves the mark fields alone — and
+ *   the Put of the event item (conditioned on `attribute_not_exists(pk)`). 50 events (100
+ *   actions) per transaction, a head at most once per transaction, transactions concurrent. A
+ *   cancelled transaction says which actions failed their condition (the head's old image, asked
+ *   for with ALL_OLD, says which ids were there): those events are duplicates, dropped, and the
+ *   rest written again. Reviewed events written (their own outcome, or a mark this store knows)
+ *   are added to their rule's window item.
+ * - Round trips of a check run (≤ 100 findings): BatchGetItem (marks), BatchGetItem (windows), at
+ *   most one UpdateItem (block counter), and for the events none when every finding was recorded
+ *   before, one transaction for up to 50 new ones, two concurrent ones for 51–100 (a first run
+ *   of 100 new findings is 5 requests).
+ * - `mark` reads the head (GetItem) and the finding's events (GSI `FindingIndex`, plus the head's
+ *   `ev#` entries), then updates the head's mark fields and puts the copy in each rule partition
+ *   where the finding has events, each conditioned on "no newer mark", so the newest `markedAt`
+ *   wins whatever the write order. When its mark wins it reads those events (BatchGetItem) and
+ *   rewrites each concerned rule's window item: GetItem, then PutItem conditioned on the version
+ *   read, read again and retried on conflict (marks made concurrently in one process are merged
+ *   into one write per rule). Marks carry no TTL: a person's verdict does not expire with the
+ *   events.
  *
  * ## block-counter
  * pk `bucketKey` = `<repo>#<yyyy-mm-ddThh>`; `count` (number), `runs` (string set of
@@ -99,7 +124,11 @@ const keys = {
     eventSkFloor: (sinceIso) => `event#${sinceIso}`,
     findingPk: (findingId) => `finding#${findingId}`,
     findingMarkSk: 'mark',
+    /** Attribute of the finding head recording one event id (the duplicate guard). */
+    findingEventAttribute: (eventId) => `ev#${eventId}`,
     ruleMarkSk: (findingId) => `mark#${findingId}`,
+    /** Sorts before `event#` (outside since ranges) and so last in a descending Query. */
+    ruleWindowSk: '_window',
     gsi1sk: (ruleId, ruleVersion) => `rule#${ruleId}#${ruleVersion}`,
     bucketKey: (repository, hourBucket) => `${repository}#${hourBucket}`,
     consentSk: (scope, resource) => `${scope}#${resource}`,
@@ -121,7 +150,7 @@ const DEFAULT_NONCE_PARAMETER_PATH = '/guardian/prod/';
 const NONCE_CACHE_MS = 60 * 60 * 1000;
 /** IAM actions the action's role needs, per resource (least privilege; infra/terraform must match). */
 const IAM_ACTIONS = {
-    /** On the four tables. Transactions are authorised per item (PutItem), so no Transact* action. */
+    /** On the four tables. Transactions are authorised per item (PutItem, UpdateItem), so no Transact* action. */
     dynamodbTables: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     /** On `<fp-events>/index/FindingIndex`. */
     dynamodbIndex: ['dynamodb:Query'],

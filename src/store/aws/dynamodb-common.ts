@@ -23,7 +23,8 @@ export interface AwsStoreOptions {
 
 /** Required IAM action per API call, for access-denied messages. */
 const IAM_ACTION: Record<string, string> = {
-  TransactWriteItems: 'dynamodb:PutItem',
+  // Authorised per action: the event Puts and the finding-head Updates.
+  TransactWriteItems: 'dynamodb:PutItem and dynamodb:UpdateItem',
   BatchGetItem: 'dynamodb:BatchGetItem',
   GetItem: 'dynamodb:GetItem',
   PutItem: 'dynamodb:PutItem',
