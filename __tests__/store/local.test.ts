@@ -461,6 +461,38 @@ describe('several OS processes sharing one data directory', () => {
     expect((await store.lookupMarks(['f0', 'f1', 'f2', 'f3'])).size).toBe(4);
   });
 
+  it('concurrent recordEvents from 4 processes while one of them compacts lose no line and write no duplicate', async () => {
+    const dataDir = await freshDir();
+    // 1,200 expired events (as written 100 days ago) and one live one: the first write compacts.
+    const expired = Array.from({ length: 1200 }, (_, i) => JSON.stringify({ type: 'event', ...event(50_000 + i), expiresAt: '2020-01-01T00:00:00.000Z' }));
+    const live = JSON.stringify({ type: 'event', ...event(99_999), expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+    await fs.writeFile(join(dataDir, 'fp-events.ndjson'), [...expired, live].join('\n') + '\n');
+    const startAt = Date.now() + 1500;
+    const perProcess = (p: number) =>
+      Array.from({ length: 10 }, (_, b) => Array.from({ length: 6 }, (_, i) => event(p * 1000 + b * 10 + i)));
+    await Promise.all(
+      [0, 1, 2, 3].map((p) =>
+        runChild(dataDir, startAt, 'record', {
+          batches: [...perProcess(p), perProcess((p + 1) % 4)[0], [event(99_999), event(50_000)]],
+          mark: { findingId: `f${p}`, outcome: 'false_positive', reviewer: `r${p}`, markedAt: '2026-02-01T00:00:00Z' }
+        })
+      )
+    );
+    const text = await fs.readFile(join(dataDir, 'fp-events.ndjson'), 'utf8');
+    const records = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; eventId?: string });
+    const eventIds = records.filter((r) => r.type === 'event').map((r) => r.eventId);
+    // The 240 new events, the live one, and e50000 recorded anew once (its old record expired).
+    expect(eventIds).toHaveLength(242);
+    expect(new Set(eventIds).size).toBe(242);
+    expect(eventIds.filter((id) => id === 'e50000' || id === 'e99999')).toHaveLength(2);
+    expect(records.filter((r) => r.type === 'mark')).toHaveLength(4);
+    const store = new LocalFPStore(dataDir);
+    const w = await store.window(['MD-000', 'MD-001', 'MD-002'], { count: 1000 });
+    expect([...w.values()].flat()).toHaveLength(242);
+    expect(store.skipped).toBe(0);
+    expect((await fs.readdir(dataDir)).sort()).toEqual(['fp-events.ndjson']);
+  });
+
   it('processes that start on an empty directory agree on one redaction key', async () => {
     const dataDir = await freshDir();
     const startAt = Date.now() + 1500;

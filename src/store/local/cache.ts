@@ -31,7 +31,7 @@ import {
   type LockOptions,
   type Validator
 } from './files.js';
-import { FP_EVENTS_FILE, fpRecordIdentity, fpRecordProblem, type FPRecord } from './fp-store.js';
+import { FP_EVENTS_FILE, fpEventExpiresAt, fpRecordIdentity, fpRecordProblem, type FPRecord } from './fp-store.js';
 import { KEY_FILE_MODE, REDACTION_KEY_FILE, redactionKeyProblem, type RedactionKeyFile } from './nonce.js';
 
 /** The files of the local store, in the order they are merged. */
@@ -58,12 +58,24 @@ export function stagingDir(env: NodeJS.ProcessEnv = process.env): string {
  * Lines of `incoming` ndjson to append to `local` so the file holds the union of both by record
  * identity (events by id, marks by content). `local` is never rewritten: its unreadable lines
  * stay as they are; unreadable incoming lines are skipped and counted.
+ *
+ * What the store would ignore is left out, so that compaction (see fp-store.ts) does not have to
+ * remove it again after every restore: an incoming event that has expired at `now` (an event id
+ * whose local records have all expired takes an incoming record that is still live: the other
+ * copy recorded it anew), and an incoming mark older than the local mark of its finding.
  */
-export function fpLinesToAppend(localText: string, incomingText: string): { lines: string[]; skipped: number } {
+export function fpLinesToAppend(localText: string, incomingText: string, now: Date = new Date()): { lines: string[]; skipped: number } {
+  const nowMs = now.getTime();
+  /** Marks by content, and the events that have a live local record. */
   const known = new Set<string>();
+  /** Newest local `markedAt` per finding. */
+  const newestMark = new Map<string, number>();
   for (const row of localText.split('\n')) {
     const parsed = row.trim() === '' ? null : parseJson(row);
-    if (parsed?.ok && fpRecordProblem(parsed.value) === null) known.add(fpRecordIdentity(parsed.value as FPRecord));
+    if (!parsed?.ok || fpRecordProblem(parsed.value) !== null) continue;
+    const r = parsed.value as FPRecord;
+    if (r.type === 'mark') newestMark.set(r.findingId, Math.max(newestMark.get(r.findingId) ?? -Infinity, Date.parse(r.markedAt)));
+    if (r.type === 'mark' || fpEventExpiresAt(r) > nowMs) known.add(fpRecordIdentity(r));
   }
   const lines: string[] = [];
   let skipped = 0;
@@ -74,8 +86,10 @@ export function fpLinesToAppend(localText: string, incomingText: string): { line
       skipped++;
       continue;
     }
-    const id = fpRecordIdentity(parsed.value as FPRecord);
+    const r = parsed.value as FPRecord;
+    const id = fpRecordIdentity(r);
     if (known.has(id)) continue;
+    if (r.type === 'event' ? fpEventExpiresAt(r) <= nowMs : Date.parse(r.markedAt) < (newestMark.get(r.findingId) ?? -Infinity)) continue;
     known.add(id);
     lines.push(JSON.stringify(parsed.value));
   }
@@ -262,7 +276,7 @@ async function mergeJsonFile<T>(spec: JsonMerge<T>, stagedDir: string, dataDir: 
   );
 }
 
-async function mergeFpFile(stagedDir: string, dataDir: string, lock: LockOptions, warnings: string[]): Promise<boolean> {
+async function mergeFpFile(stagedDir: string, dataDir: string, lock: LockOptions, warnings: string[], now: Date): Promise<boolean> {
   const incomingPath = join(stagedDir, FP_EVENTS_FILE);
   const localPath = join(dataDir, FP_EVENTS_FILE);
   let incomingText: string;
@@ -280,7 +294,7 @@ async function mergeFpFile(stagedDir: string, dataDir: string, lock: LockOptions
         if (e.code === 'ENOENT') return '';
         throw e;
       });
-      const { lines, skipped } = fpLinesToAppend(localText, incomingText);
+      const { lines, skipped } = fpLinesToAppend(localText, incomingText, now);
       if (skipped > 0) warnings.push(`the restored ${FP_EVENTS_FILE} had ${skipped} unreadable line(s); they were not merged`);
       await appendLines(localPath, lines);
       return lines.length > 0;
@@ -344,7 +358,7 @@ export async function mergeStoreDirs(stagedDir: string, dataDir: string, options
     }
   ];
   try {
-    if (await mergeFpFile(stagedDir, dataDir, lock, warnings)) changed.push(FP_EVENTS_FILE);
+    if (await mergeFpFile(stagedDir, dataDir, lock, warnings, now)) changed.push(FP_EVENTS_FILE);
   } catch (e) {
     warnings.push(`could not merge the restored ${FP_EVENTS_FILE}: ${(e as Error).message}`);
   }

@@ -38,7 +38,8 @@ function uniqueSuffix(): string {
   return `${process.pid}.${randomBytes(6).toString('hex')}`;
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+/** fsyncs a directory so a rename in it is durable; a no-op where that is not supported. */
+export async function fsyncDir(dir: string): Promise<void> {
   let fh: fs.FileHandle | undefined;
   try {
     fh = await fs.open(dir, 'r');
@@ -421,25 +422,45 @@ export interface NdjsonChunk {
  * (an append in progress) is left for the next read. Blank lines are ignored.
  */
 export async function readNdjsonFrom(path: string, offset = 0, firstLineNo = 1): Promise<NdjsonChunk> {
-  let buf: Buffer;
+  let fh: fs.FileHandle;
   try {
-    const fh = await fs.open(path, 'r');
-    try {
-      const { size } = await fh.stat();
-      const length = Math.max(0, size - offset);
-      buf = Buffer.alloc(length);
-      let read = 0;
-      while (read < length) {
-        const { bytesRead } = await fh.read(buf, read, length - read, offset + read);
-        if (bytesRead === 0) break;
-        read += bytesRead;
-      }
-      buf = buf.subarray(0, read);
-    } finally {
-      await fh.close();
-    }
+    fh = await fs.open(path, 'r');
   } catch (e) {
     if (errCode(e) === 'ENOENT') return { lines: [], corrupt: [], endOffset: 0, lineCount: 0 };
+    throw new StoreError(`could not read ${path}: ${errMessage(e)}`, isTransientFsError(e), e);
+  }
+  try {
+    const { size } = await fh.stat();
+    return await readNdjsonFromHandle(fh, path, size, offset, firstLineNo);
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    throw new StoreError(`could not read ${path}: ${errMessage(e)}`, isTransientFsError(e), e);
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+/** Reads `length` bytes at `position` (fewer at the end of the file). */
+export async function readBytes(fh: fs.FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(Math.max(0, length));
+  let read = 0;
+  while (read < buf.length) {
+    const { bytesRead } = await fh.read(buf, read, buf.length - read, position + read);
+    if (bytesRead === 0) break;
+    read += bytesRead;
+  }
+  return buf.subarray(0, read);
+}
+
+/**
+ * `readNdjsonFrom` on a file already open, up to `size` (the handle's fstat): the caller's stat
+ * and the bytes read are then of the same file even when the path is replaced meanwhile.
+ */
+export async function readNdjsonFromHandle(fh: fs.FileHandle, path: string, size: number, offset = 0, firstLineNo = 1): Promise<NdjsonChunk> {
+  let buf: Buffer;
+  try {
+    buf = await readBytes(fh, offset, size - offset);
+  } catch (e) {
     throw new StoreError(`could not read ${path}: ${errMessage(e)}`, isTransientFsError(e), e);
   }
   const end = buf.lastIndexOf(0x0a);
