@@ -518,17 +518,11 @@ class DynamoDBFPStore {
         }
     }
     // ── marks ──────────────────────────────────────────────────────────────────────────────────
-    /** Conditional put: only when no newer mark is stored there. False when a newer one is. */
-    async putIfNewer(item, markedAtMs) {
+    /** A PutItem under `condition`; false when the condition failed (nothing written). */
+    conditionalPut(item, condition) {
         return (0,dynamodb_common/* call */.T1)('PutItem', this.resource, this.opts, async () => {
             try {
-                await this.client.send(new dist_cjs/* PutItemCommand */.qnp({
-                    TableName: this.table,
-                    Item: item,
-                    ConditionExpression: 'attribute_not_exists(#pk) OR #t <= :t',
-                    ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey, '#t': 'markedAtMs' },
-                    ExpressionAttributeValues: { ':t': (0,dynamodb_common.N)(markedAtMs) }
-                }));
+                await this.client.send(new dist_cjs/* PutItemCommand */.qnp({ TableName: this.table, Item: item, ...condition }));
                 return true;
             }
             catch (error) {
@@ -536,6 +530,14 @@ class DynamoDBFPStore {
                     return false;
                 throw error;
             }
+        });
+    }
+    /** Conditional put: only when no newer mark is stored there. False when a newer one is. */
+    putIfNewer(item, markedAtMs) {
+        return this.conditionalPut(item, {
+            ConditionExpression: 'attribute_not_exists(#pk) OR #t <= :t',
+            ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey, '#t': 'markedAtMs' },
+            ExpressionAttributeValues: { ':t': (0,dynamodb_common.N)(markedAtMs) }
         });
     }
     putMarkCopy(ruleId, mark, markedAtMs) {
@@ -817,23 +819,9 @@ class DynamoDBFPStore {
     putWindow(ruleId, entries, version) {
         const next = (version ?? 0) + 1;
         const item = { ...windowKey(ruleId), kind: (0,dynamodb_common.S)('window'), ruleId: (0,dynamodb_common.S)(ruleId), entries: (0,dynamodb_common.S)(entries), version: (0,dynamodb_common.N)(next) };
-        return (0,dynamodb_common/* call */.T1)('PutItem', this.resource, this.opts, async () => {
-            try {
-                await this.client.send(new dist_cjs/* PutItemCommand */.qnp({
-                    TableName: this.table,
-                    Item: item,
-                    ...(version === null
-                        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey } }
-                        : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': (0,dynamodb_common.N)(version) } })
-                }));
-                return true;
-            }
-            catch (error) {
-                if (isConditionalFailure(error))
-                    return false;
-                throw error;
-            }
-        });
+        return this.conditionalPut(item, version === null
+            ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey } }
+            : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': (0,dynamodb_common.N)(version) } });
     }
     /** Count and since windows (calibrate mode): one Query of the rule's partition, newest first, paginated. */
     async windowOf(ruleId, options) {

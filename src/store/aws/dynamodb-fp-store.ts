@@ -8,6 +8,7 @@
 import {
   GetItemCommand,
   PutItemCommand,
+  type PutItemCommandInput,
   QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
@@ -463,24 +464,25 @@ export class DynamoDBFPStore implements FPStore {
 
   // ── marks ──────────────────────────────────────────────────────────────────────────────────
 
-  /** Conditional put: only when no newer mark is stored there. False when a newer one is. */
-  private async putIfNewer(item: Item, markedAtMs: number): Promise<boolean> {
+  /** A PutItem under `condition`; false when the condition failed (nothing written). */
+  private conditionalPut(item: Item, condition: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): Promise<boolean> {
     return call('PutItem', this.resource, this.opts, async () => {
       try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(#pk) OR #t <= :t',
-            ExpressionAttributeNames: { '#pk': FP_EVENTS.partitionKey, '#t': 'markedAtMs' },
-            ExpressionAttributeValues: { ':t': N(markedAtMs) }
-          })
-        );
+        await this.client.send(new PutItemCommand({ TableName: this.table, Item: item, ...condition }));
         return true;
       } catch (error) {
         if (isConditionalFailure(error)) return false;
         throw error;
       }
+    });
+  }
+
+  /** Conditional put: only when no newer mark is stored there. False when a newer one is. */
+  private putIfNewer(item: Item, markedAtMs: number): Promise<boolean> {
+    return this.conditionalPut(item, {
+      ConditionExpression: 'attribute_not_exists(#pk) OR #t <= :t',
+      ExpressionAttributeNames: { '#pk': FP_EVENTS.partitionKey, '#t': 'markedAtMs' },
+      ExpressionAttributeValues: { ':t': N(markedAtMs) }
     });
   }
 
@@ -763,23 +765,12 @@ export class DynamoDBFPStore implements FPStore {
   private putWindow(ruleId: string, entries: string, version: number | null): Promise<boolean> {
     const next = (version ?? 0) + 1;
     const item: Item = { ...windowKey(ruleId), kind: S('window'), ruleId: S(ruleId), entries: S(entries), version: N(next) };
-    return call('PutItem', this.resource, this.opts, async () => {
-      try {
-        await this.client.send(
-          new PutItemCommand({
-            TableName: this.table,
-            Item: item,
-            ...(version === null
-              ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': FP_EVENTS.partitionKey } }
-              : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': N(version) } })
-          })
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalFailure(error)) return false;
-        throw error;
-      }
-    });
+    return this.conditionalPut(
+      item,
+      version === null
+        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': FP_EVENTS.partitionKey } }
+        : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': N(version) } }
+    );
   }
 
   /** Count and since windows (calibrate mode): one Query of the rule's partition, newest first, paginated. */
