@@ -106,6 +106,8 @@ describe('fastParse edge cases', () => {
     '# only a comment first\n\na: 1 # trailing\n\n\n# end\n',
     'run: echo "${{ github.event.issue.title }}" && make -j2\n',
     'a: [-1, -x, .5]\n',
+    'a: # empty, with a comment\n# more\nb:\n  - # c\n  - x\n',
+    'a:\n  x\nb:\n    "q"\nc:\n  [1, 2] # c\n',
     'a: 😀 unicode ✓\n'
   ];
   it.each(accepted)('accepts %j and agrees with yaml', (src) => {
@@ -118,7 +120,6 @@ describe('fastParse edge cases', () => {
     ['an anchor', 'a: &x 1\nb: *x\n'],
     ['a tag', 'a: !!str 1\n'],
     ['a nested block sequence on one line', 'a:\n  - - x\n'],
-    ['an empty value with a comment', 'a: # c\nb: 1\n'],
     ['a complex key', '? a\n: b\n'],
     ['a directive', '%YAML 1.2\n---\na: 1\n'],
     ['a second document', 'a: 1\n---\nb: 2\n'],
@@ -148,7 +149,8 @@ describe('fastParse edge cases', () => {
     ['a folded more-indented line', 'a: >\n  x\n    y\n'],
     ['an over-indented empty line before block content', 'a: |\n    \n  x\n'],
     ['a reserved indicator', 'a: @x\n'],
-    ['a scalar alone on the line after its key', 'a:\n  x\n'],
+    ['a scalar on the line after its key that runs on', 'a:\n  x\n   y\n'],
+    ['a block scalar header alone on the line after its key', 'a:\n  |\n    x\n'],
     ['a flow mapping key without a value', 'a: {b}\n'],
     ['a colon in a flow scalar', 'a: [http://x]\n']
   ];
@@ -215,7 +217,7 @@ function value(g: Gen, indent: number, depth: number): string {
     case 3:
       return ' ' + blockScalar(g, indent);
     case 4:
-      return '';
+      return g.int(3) === 0 ? '\n' + ' '.repeat(indent + g.pick([1, 2, 4])) + g.pick([...plainScalars, ...quoted, ...flows]) + (g.int(4) === 0 ? '\n' + ' '.repeat(indent + 3) + 'more' : '') : '';
     case 5:
       return '\n' + seq(g, indent + g.pick([0, 2, 2, 4]), depth + 1);
     default:

@@ -63,7 +63,11 @@ interface SeqNode {
 }
 type Node = Scalar | MapNode | SeqNode;
 
-/** `range` as `yaml` sets it: start, end of the value, end of the node (its comment and line break). */
+/**
+ * `range`: start, end of the value, end of the node (its comment and line break). Starts are
+ * exactly `yaml`'s (positions come from them); ends can differ where `yaml` stretches a node
+ * over the comment lines after it, which nothing here reads.
+ */
 function scalar(value: unknown, source: string, start: number, end: number, nodeEnd = end): Scalar {
   return { [NODE_TYPE]: SCALAR, value, source, range: [start, end, nodeEnd] };
 }
@@ -407,12 +411,15 @@ class FastParser {
           this.line = next;
           if (isDash) return this.blockSeq(col);
           if (this.keyAt(s, this.ends[next]) !== undefined) return this.blockMap(col, s);
-          throw BAIL; // a scalar alone on the next line: rare, and it may run on; full parser
+          // A scalar alone on the next line (`key:` then `  value`). A block scalar header there
+          // is left to the full parser; a continuation line after the scalar is deeper than
+          // `indent`, which the caller's loop declines.
+          const c = src.charCodeAt(s);
+          if (c === 124 || c === 62) throw BAIL;
+          return this.valueAfter(this.starts[next], indent, inMap);
         }
       }
-      // An empty value with a comment: `yaml` places the null at the comment and stretches it
-      // over the comment lines that follow; rare enough to leave to it.
-      if (q < end) throw BAIL;
+      // Empty: `yaml` places the null where the comment starts, if any, else at the line's end.
       this.line = next;
       return scalar(null, '', q, q);
     }
