@@ -1,0 +1,99 @@
+/**
+ * MD-007 — `issue_comment` guards: whether a job or step is restricted to trusted commenters
+ * (an `author_association` of OWNER / MEMBER / COLLABORATOR or named users in an `if:`, or a step
+ * asking the API for the commenter's permission). A guarded comment-triggered checkout is reported
+ * as medium instead of being dropped; the rule module's header documents the accepted shapes.
+ */
+import type { Job, Step } from '../../model/workflow.js';
+import { stepLabel, unwrap } from './common.js';
+
+/** A step that checks the commenter's permission through the API. */
+export const PERMISSION_CHECK = /\bgetCollaboratorPermissionLevel\b|\bcollaborators\/(?:\$\{\{[^}]*\}\}|[^\s'"`/])+\/permission\b/i;
+
+const ASSOC_REF = /^github\s*\.\s*event\s*\.\s*comment\s*\.\s*author_association$/i;
+const LOGIN_REF = /^(?:github\s*\.\s*(?:actor|triggering_actor)|github\s*\.\s*event\s*\.\s*comment\s*\.\s*user\s*\.\s*login)$/i;
+const TRUSTED_ASSOC: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+const UNTRUSTED_ASSOC: readonly string[] = ['CONTRIBUTOR', 'FIRST_TIMER', 'FIRST_TIME_CONTRIBUTOR', 'MANNEQUIN', 'NONE'];
+
+/** Split at top-level `op` only, respecting parentheses and string literals. */
+function splitTop(expr: string, op: '&&' | '||'): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === "'") {
+      const end = expr.indexOf("'", i + 1);
+      i = end === -1 ? expr.length : end;
+      continue;
+    }
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && c === op[0] && expr[i + 1] === op[1]) {
+      out.push(expr.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  out.push(expr.slice(start));
+  return out;
+}
+
+/** A string array written as `fromJSON('[…]')`, or undefined. */
+function jsonList(arg: string): string[] | undefined {
+  const m = /^fromjson\s*\(\s*'((?:[^']|'')*)'\s*\)$/i.exec(arg.trim());
+  if (!m) return undefined;
+  try {
+    const v: unknown = JSON.parse(m[1].replace(/''/g, "'"));
+    return Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x !== '') ? (v as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One comparison that admits only trusted commenters: a trusted association or a named user. */
+function trustAtom(operand: string): boolean {
+  const t = unwrap(operand);
+  const left = /^([\w.\s]+?)\s*==\s*'([^']*)'$/.exec(t);
+  const right = left ? undefined : /^'([^']*)'\s*==\s*([\w.\s]+?)$/.exec(t);
+  const eq = left ? { ref: left[1].trim(), lit: left[2] } : right ? { ref: right[2].trim(), lit: right[1] } : undefined;
+  if (eq) {
+    if (ASSOC_REF.test(eq.ref)) return TRUSTED_ASSOC.has(eq.lit.toUpperCase());
+    return LOGIN_REF.test(eq.ref) && eq.lit.trim() !== '';
+  }
+  const c = /^contains\s*\(([\s\S]*),\s*([\w.\s]+)\)$/i.exec(t);
+  if (!c) return false;
+  const [arg, ref] = [c[1].trim(), c[2].trim()];
+  const list = jsonList(arg);
+  if (ASSOC_REF.test(ref)) {
+    if (list) return list.every((x) => TRUSTED_ASSOC.has(x.toUpperCase()));
+    // `contains('OWNER,MEMBER', …)` is a substring test: safe only if no other association is a substring.
+    const lit = /^'([^']*)'$/.exec(arg)?.[1].toUpperCase();
+    return lit !== undefined && [...TRUSTED_ASSOC].some((a) => lit.includes(a)) && !UNTRUSTED_ASSOC.some((a) => lit.includes(a));
+  }
+  return LOGIN_REF.test(ref) && list !== undefined;
+}
+
+/**
+ * Does the condition admit only trusted commenters? True when a top-level `&&` conjunct is a trusted
+ * association / named-user comparison, or an `||` of such comparisons only.
+ * `github.event.issue.pull_request` (the comment is on a pull request) is not such a condition.
+ */
+export function commenterGuard(cond: string | undefined): boolean {
+  if (!cond) return false;
+  const expr = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(cond)?.[1] ?? cond;
+  for (const conjunct of splitTop(expr, '&&')) {
+    const alternatives = splitTop(unwrap(conjunct), '||');
+    if (alternatives.every((a) => trustAtom(a))) return true;
+  }
+  return false;
+}
+
+/** How a job is restricted to trusted commenters, if it is (`issue_comment` only). */
+export function commentGuardOf(job: Job, checkoutStep: Step, permissionStep: Step | undefined, gatedByNeeds: string | undefined): string | undefined {
+  if (commenterGuard(job.if?.value)) return `the job's \`if:\` (\`${job.if?.value.trim()}\`)`;
+  if (commenterGuard(checkoutStep.if?.value)) return `the checkout step's \`if:\` (\`${checkoutStep.if?.value.trim()}\`)`;
+  if (permissionStep) return `a permission check of the commenter in ${stepLabel(permissionStep)}`;
+  if (gatedByNeeds) return `the job it needs, \`${gatedByNeeds}\`, which checks the commenter`;
+  return undefined;
+}
