@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { entropy, redact, verifyRedaction } from '../../src/privacy/redactor.js';
+import { entropy, isPathOrIdentifier, redact, verifyRedaction } from '../../src/privacy/redactor.js';
 import { redactEvidence } from '../../src/pipeline/evidence.js';
 import { finding } from '../oracle/helpers.js';
 
@@ -51,6 +51,34 @@ describe('redact', () => {
     expect(entropy('aaaa')).toBe(0);
   });
 
+  it('leaves repository paths and word-built identifiers alone, however random they look', () => {
+    const kept = [
+      'Job `build` of `.github/workflows/codeql-analysis-2024.yml` writes',
+      'in .github/workflows/D0XXXED__razer-battery-report__release.yml',
+      'uses: acme/infra/.github/workflows/terraform-plan-apply-v2.yml@main',
+      'env: DEPLOY_TARGET_EU_WEST_1_PRODUCTION_2024: yes',
+      'path: services/payment-gateway-2/src/handlers/refund_v3',
+      'of `.github/workflows/BuildAndReleaseWindows2024.yml` and .github/workflows/D1g1talEntr0py__subscribr__release.yml'
+    ];
+    for (const text of kept) expect(redact(text, KEY)).toBe(text);
+    for (const t of ['github/workflows/codeql-analysis-2024', 'services/payment-gateway-2/src/handlers/refund_v3', 'DEPLOY_TARGET_EU_WEST_1_PRODUCTION_2024']) {
+      expect(isPathOrIdentifier(t)).toBe(true);
+    }
+  });
+
+  it('still redacts random tokens that contain slashes, dashes or underscores', () => {
+    const secrets = [
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', // the shape of an AWS secret key
+      'AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY', // a Google API key
+      'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', // a Slack bot token
+      'Zx9Qp2Lw7Rt4/Vb8Nm1Kc6Hd3Jf5Gs0Ya+Tq'
+    ];
+    for (const s of secrets) {
+      expect(isPathOrIdentifier(s)).toBe(false);
+      expect(redact(`value: ${s} end`, KEY)).not.toContain(s);
+    }
+  });
+
   it('verifies a redaction with any live key version (rotation grace), not with a wrong secret', () => {
     const secret = 'ghs_' + 'Q'.repeat(36);
     const oldToken = /\[pm-redacted:[^\]]+\]/.exec(redact(secret, OLD))![0];
@@ -89,7 +117,9 @@ describe('redact: the fast paths change nothing', () => {
     for (const [kind, re, group] of REFERENCE) {
       out = out.replace(re, (...m: string[]) => (group === 0 ? tok(kind, m[0]) : m.slice(1, 4).map((g, i) => (i + 1 === group ? tok(kind, g) : (g ?? ''))).join('')));
     }
-    return out.replace(/[A-Za-z0-9_+/=-]{32,}/g, (t) => (t.includes('pm-redacted') || !(/[0-9]/.test(t) && /[A-Za-z]/.test(t) && !/^[0-9a-f]+$/i.test(t) && entropy(t) >= 4.0) ? t : tok('high-entropy', t)));
+    return out.replace(/[A-Za-z0-9_+/=-]{32,}/g, (t) =>
+      t.includes('pm-redacted') || !(/[0-9]/.test(t) && /[A-Za-z]/.test(t) && !/^[0-9a-f]+$/i.test(t) && entropy(t) >= 4.0) || isPathOrIdentifier(t) ? t : tok('high-entropy', t)
+    );
   }
   const pieces = fc.oneof(
     secrets,

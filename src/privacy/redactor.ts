@@ -96,12 +96,38 @@ export function entropy(s: string): number {
   return h;
 }
 
-/** Long random-looking tokens that are not commit SHAs or other plain hex digests. */
+/**
+ * A segment of a path or a word-built identifier: short, or in one case (`workflows`,
+ * `PRODUCTION`), or split into parts by `-`, `_` or `.` none of which is a long mixed-case run. Random base64 between slashes is long and mixed case, so it does not pass.
+ */
+function isWordySegment(seg: string): boolean {
+  if (seg.length <= 8) return true;
+  // Mixed case that is not CamelCase words (each capital followed by at least two lower-case
+  // letters or digits): `D1g1talEntr0py` is a name, `wJalrXUtnFEMI` is not.
+  const mixedCase = (t: string): boolean => /[a-z]/.test(t) && /[A-Z]/.test(t) && !/^[a-z0-9]*(?:[A-Z][a-z0-9]{2,})+$/.test(t);
+  return seg.split(/[-_.]+/).every((part) => part.length <= 12 || !mixedCase(part)) && (/[-_.]/.test(seg) || !mixedCase(seg));
+}
+
+/**
+ * Repository paths and identifiers that merely look random: `github/workflows/codeql-2024`
+ * (what a message quoting `.github/workflows/codeql-2024.yml` contains) has more than 4 bits of
+ * entropy per character, and redacting it mangled every message naming such a file. A token
+ * counts as a path when it has a `/` and every segment is wordy, with at least one word of three
+ * letters; as an identifier when it is built of wordy parts joined by `-` or `_`.
+ */
+export function isPathOrIdentifier(token: string): boolean {
+  if (!/[a-z]{3}/i.test(token)) return false;
+  if (token.includes('/')) return token.split('/').every((seg) => seg === '' || isWordySegment(seg));
+  return /[-_]/.test(token) && token.split(/[-_]+/).every((part) => part.length <= 12 && isWordySegment(part));
+}
+
+/** Long random-looking tokens that are not commit SHAs, other plain hex digests, paths or identifiers. */
 function isHighEntropySecret(token: string): boolean {
   if (token.length < 32) return false;
   if (/^[0-9a-f]+$/i.test(token)) return false; // SHAs and digests are hex: not secrets by shape.
   if (!/[0-9]/.test(token) || !/[A-Za-z]/.test(token)) return false;
-  return entropy(token) >= 4.0;
+  if (entropy(token) < 4.0) return false;
+  return !isPathOrIdentifier(token);
 }
 
 function mac(key: RedactionKey, secret: string): string {
