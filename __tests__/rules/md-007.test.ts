@@ -452,6 +452,35 @@ describe('MD-007 issue_comment checkout of the pull request', () => {
     });
   });
 
+  describe('a job gated on a needed job\'s fork check', () => {
+    const forked = (cond: string, check = 'gh pr view --json isCrossRepository --jq .isCrossRepository "$PR"'): string =>
+      'on: issue_comment\njobs:\n  is-fork:\n    runs-on: ubuntu-latest\n    outputs:\n      fork: ${{ steps.f.outputs.fork }}\n    steps:\n' +
+      `      - id: f\n        run: echo "fork=$(${check})" >> "$GITHUB_OUTPUT"\n        env:\n          PR: \${{ github.event.issue.number }}\n` +
+      `  build:\n    needs: is-fork\n    if: ${JSON.stringify(cond)}\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: gh pr checkout "$PR"\n      - run: yarn build\n`;
+
+    it.each([["needs.is-fork.outputs.fork == 'false'"], ["${{ needs.is-fork.outputs.fork != 'true' }}"]])('%s → medium, the message says the code is from this repository', (cond) => {
+      const fs = run(forked(cond));
+      expect(sevs(fs)).toEqual([['build:pr-head-checkout', 'medium']]);
+      expect(fs[0].message).toContain('does not come from a fork');
+      expect(fs[0].message).toContain('medium rather than critical');
+      expect(fs[0].message).not.toContain('Anyone who opens');
+    });
+
+    it('a pull request head.repo.fork check counts too', () => {
+      const check = "gh api repos/o/r/pulls/$PR --jq .head.repo.fork";
+      expect(sevs(run(forked("needs.is-fork.outputs.fork == 'false'", check)))).toEqual([['build:pr-head-checkout', 'medium']]);
+    });
+
+    const CHECK = 'gh pr view --json isCrossRepository --jq .isCrossRepository "$PR"';
+    it.each([
+      ['the output must say "not a fork"', "needs.is-fork.outputs.fork == 'true'", CHECK],
+      ['|| is not trusted', "needs.is-fork.outputs.fork == 'false' || github.event.comment.body == '/force'", CHECK],
+      ['an output of a job that checks nothing', "needs.is-fork.outputs.fork == 'false'", 'echo false']
+    ])('not a guard (%s) → critical', (_name, cond, check) => {
+      expect(sevs(run(forked(cond, check)))).toEqual([['build:pr-head-checkout', 'critical']]);
+    });
+  });
+
   it('near misses stay silent', () => {
     const cases = [
       // Only comments on the pull request.
@@ -633,7 +662,7 @@ describe('MD-007 artifact poisoning', () => {
     expect(fs[0].message).toContain('cannot tie');
   });
 
-  it('the Security Lab "safe" variant (Number() in github-script) still downloads into the workspace → medium', () => {
+  it('the Security Lab "safe" variant (Number() in github-script) unzips into the workspace but runs nothing there → silent', () => {
     const steps = [
       '      - uses: actions/github-script@v7',
       '        with:',
@@ -646,7 +675,73 @@ describe('MD-007 artifact poisoning', () => {
       '          script: |',
       "            const issue_number = Number(require('fs').readFileSync('./NR'))"
     ].join('\n');
-    expect(triples(run(wr(steps)))).toEqual([[AP, 'medium', 'medium']]);
+    expect(run(wr(steps))).toEqual([]);
+    // A later step that runs a tool which reads its configuration from the working directory is medium again.
+    const fs = run(wr(`${steps}\n      - run: git log -1 --format=%H`));
+    expect(triples(fs)).toEqual([[AP, 'medium', 'medium']]);
+    expect(fs[0].evidence).toEqual([
+      { path: P, line: 13 },
+      { path: P, line: 20 }
+    ]);
+  });
+
+  it('workspace download followed only by utilities that load nothing from the working directory → silent', () => {
+    const cases = [
+      // Extract, rearrange and concatenate the files; re-upload them.
+      `${DL_ROOT}      - run: unzip report.zip
+      - run: |
+          mkdir shots
+          mv shots-* shots/
+          cat diff_*.txt | tee full.txt
+      - uses: actions/upload-artifact@v4
+        with:
+          name: shots
+          path: shots`,
+      // A test of a file, a value written to $GITHUB_OUTPUT and read by action inputs only (data, not code).
+      `${DL_ROOT}      - id: pr
+        run: |
+          if [[ -f pr-number ]]
+          then
+            echo "pr-number=$(<pr-number)" >> "$GITHUB_OUTPUT"
+          fi
+      - uses: peter-evans/create-or-update-comment@v4
+        with:
+          issue-number: \${{ steps.pr.outputs.pr-number }}
+          body-path: comment.txt`,
+      // An echo-only step, then read-file and comment actions.
+      `${DL_ROOT}      - run: echo "nothing to report"
+      - id: n
+        uses: juliangruber/read-file-action@v1
+        with:
+          path: number.txt
+      - uses: int128/hide-comment-action@v1
+        with:
+          issue-number: \${{ steps.n.outputs.content }}`,
+      // gh run download into the workspace, its continuation line, then curl.
+      wr(
+        [
+          '      - id: x',
+          '        run: |',
+          '          gh run download ${{ github.event.workflow_run.id }} \\',
+          '            --name info || true',
+          '          ID=$(grep -o "[a-z]*" info.txt)',
+          '          curl -fsS -X POST "https://example.invalid/" -d "id=$ID"'
+        ].join('\n')
+      )
+    ];
+    for (const c of cases) expect(run(c.startsWith('on:') ? c : wr(c))).toEqual([]);
+  });
+
+  it.each([
+    ['gh', '      - run: gh pr comment 1 --body-file comment.md'],
+    ['python -c', '      - run: python3 -c "import json; print(1)"'],
+    ['node -e', "      - run: node -e \"require('lodash')\""],
+    ['sed -f (a script file)', '      - run: sed -f fix.sed data.txt'],
+    ['tar --to-command', '      - run: tar -xf out.tar --to-command=./filter'],
+    ['curl -K (a config file)', '      - run: curl -K curlrc https://example.invalid'],
+    ['an unknown tool', '      - run: make-report > r.md']
+  ])('workspace download, then %s → still medium', (_name, later) => {
+    expect(triples(run(wr(`${DL_ROOT}      - run: unzip pr.zip\n${later}`)))).toEqual([[AP, 'medium', 'medium']]);
   });
 
   const DOCS_SCRIPT_DOWNLOAD = [

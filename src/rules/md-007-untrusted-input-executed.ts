@@ -63,8 +63,12 @@
  *    the job's own `if:` uses `always()`, `failure()` or `cancelled()`). The message explains the
  *    remaining time-of-check/time-of-use gap (the head can change between the comment and the
  *    checkout); a checkout of a SHA resolved by the workflow stays medium too, since it is resolved
- *    after the comment. `github.event.issue.pull_request` (the comment is on a pull request) and
- *    conditions on the comment text are not guards. Subject `<job>:pr-head-checkout`.
+ *    after the comment. A job whose `if:` (without `||`) requires an output of a job in its `needs:` to
+ *    say "not a fork" (`needs.<id>.outputs.<x> == 'false'` or `!= 'true'`), where that job has a step
+ *    asking for `isCrossRepository` or `head.repo.fork`, is medium too: the code comes from a branch of
+ *    the repository, but pm-action cannot verify how the output is computed. `github.event.issue.pull_request`
+ *    (the comment is on a pull request) and conditions on the comment text are not guards. Subject
+ *    `<job>:pr-head-checkout`.
  *
  * 3. **Artifact poisoning** (`workflow_run`, `pull_request_target`). Artifacts uploaded by a
  *    pull request's run are written by whoever opened it. Downloads of another run's artifacts:
@@ -94,8 +98,13 @@
  *      (`-eq`…) or a `grep` of it in the same step, or when it is reduced to digits (`tr -dc`,
  *      `${X//[^0-9]/}`, `$(( ))`, jq `tonumber`); quoted uses (`"$PR"`) are silent;
  *    - **medium** when the download went to the workspace root or an unresolvable path and a later
- *      step runs code (any `run:` step, a local / build / unknown action) that the rule cannot tie
- *      to the files, which can replace scripts and configuration the job uses;
+ *      step runs code that the rule cannot tie to the files, which can replace scripts and
+ *      configuration the job uses: a local / build / unknown action, or a `run:` line with a command
+ *      other than the utilities that load nothing from the working directory (`echo`, `test`, `cat`,
+ *      `grep`, `jq`, `unzip`, `tar`, `mv`, `curl`, … — `sed`/`awk -f`, `tar --to-command`, `curl -K`
+ *      excepted; `git`, `gh`, interpreters and build tools always count). Extracting, moving and
+ *      reading the files, or commenting with them (`juliangruber/read-file-action`, comment actions),
+ *      is not such code;
  *    - **silent** for downloads to a directory (for example under `${{ runner.temp }}`) used only as
  *      data by the base repository's own code, for this run's own artifacts, and in jobs guarded by
  *      the same-repository guards above or `github.event.workflow_run.event == 'push'` (or
@@ -118,12 +127,12 @@ import type { Job, Step, WorkflowFile } from '../model/workflow.js';
 import { scriptLine, stepKey } from './md-002-unpinned-execution.js';
 import { actionName, matchesAction } from './md-004-over-privileged-token.js';
 import { artifactFindings } from './md-007/artifact-poisoning.js';
-import { PERMISSION_CHECK, commentGuardOf, commenterGuard } from './md-007/comment-guards.js';
-import { EXPRESSION, type Execution, execution, guarded, stepLabel, unwrap } from './md-007/common.js';
+import { FORK_CHECK, PERMISSION_CHECK, commentGuardOf, commenterGuard, forkGateOf } from './md-007/comment-guards.js';
+import { EXPRESSION, type Execution, execution, guarded, splitLogical, stepLabel, unwrap } from './md-007/common.js';
 
 export const meta: RuleMeta = {
   id: 'MD-007',
-  version: '1.1.0',
+  version: '1.1.1',
   title: 'Untrusted input executed',
   severity: 'high',
   confidence: 'high',
@@ -155,15 +164,17 @@ export const meta: RuleMeta = {
     'same-repository or merged pull requests are not reported; `issue_comment` jobs restricted to ' +
     'commenters whose `author_association` is OWNER, MEMBER or COLLABORATOR (or to named users, or ' +
     'after a `getCollaboratorPermissionLevel` / `collaborators/…/permission` check) are medium, because ' +
-    'the pull request can change between the comment and the checkout; `github.event.issue.pull_request` ' +
+    'the pull request can change between the comment and the checkout, and so are jobs gated on a needed job\'s ' +
+    '`isCrossRepository` / `head.repo.fork` check reporting "not a fork"; `github.event.issue.pull_request` ' +
     'alone is not a guard; and (3) artifact poisoning: `workflow_run` / `pull_request_target` jobs that ' +
     'download another run\'s artifacts (`actions/download-artifact` v4+ with `run-id:`, ' +
     '`dawidd6/action-download-artifact` with `run_id` / `workflow` / `pr` / `commit`, github-script ' +
     '`downloadArtifact`, `gh run download`) and then execute them — a script, `source`, `make`, ' +
     '`npm`/`yarn`/`pnpm`, `pip install -r`, a local action, `| sh`, `eval` — or let values read from them ' +
     'reach `$GITHUB_ENV`, `${{ }}` (through `$GITHUB_OUTPUT`) or an unquoted argument without ' +
-    'validation (high); a download into the workspace root followed by any code the rule cannot tie to ' +
-    'it is medium; a download into a directory such as `${{ runner.temp }}/…` read only as data ' +
+    'validation (high); a download into the workspace root followed by code the rule cannot tie to it ' +
+    '(an unknown or local action, or a command other than inert utilities such as `echo`, `cat`, `unzip`, ' +
+    '`jq`, `curl` — `git`, `gh` and interpreters count) is medium; a download into a directory such as `${{ runner.temp }}/…` read only as data ' +
     '(`jq`, validated values) is not reported, nor are a run\'s own artifacts.',
   remediation:
     'Never put untrusted expressions inside scripts: pass them through `env:` and quote the variable ' +
@@ -258,30 +269,6 @@ interface Taint {
   via?: { env: string; from: string };
 }
 
-/** Split at top-level `&&` / `||`, respecting parentheses and string literals. */
-function splitLogical(expr: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (c === "'") {
-      // GitHub expressions escape a quote by doubling it: the scan just continues after the pair.
-      const end = expr.indexOf("'", i + 1);
-      i = end === -1 ? expr.length : end;
-      continue;
-    }
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0 && (c === '&' || c === '|') && expr[i + 1] === c) {
-      out.push(expr.slice(start, i));
-      start = i + 2;
-      i++;
-    }
-  }
-  out.push(expr.slice(start));
-  return out;
-}
 
 /** Blank out string literals (they are not references), except index keys (`github.event['pull_request']`). */
 function stripLiterals(s: string): string {
@@ -566,7 +553,15 @@ function injectionFindings(wf: WorkflowFile, job: Job, wfEnv: ReadonlyMap<string
   }
 }
 
-function checkoutFindings(wf: WorkflowFile, job: Job, privileged: string, mode: CheckoutMode, gatedByNeeds: string | undefined, out: FindingDraft[]): void {
+function checkoutFindings(
+  wf: WorkflowFile,
+  job: Job,
+  privileged: string,
+  mode: CheckoutMode,
+  gatedByNeeds: string | undefined,
+  forkGate: string | undefined,
+  out: FindingDraft[]
+): void {
   if (job.uses || job.steps.length === 0 || guarded(job.if?.value)) return;
   const isHead = (v: string): boolean => (mode.prHead && HEAD_REF.test(v)) || (mode.comment && commentPrRef(v));
   // Env entries that carry a PR-head ref (`PR_SHA: ${{ github.event.pull_request.head.sha }}`).
@@ -633,9 +628,15 @@ function checkoutFindings(wf: WorkflowFile, job: Job, privileged: string, mode: 
     what += ` (resolved from the pull request by ${stepLabel(checkout.via)})`;
   }
   const guard = mode.comment ? commentGuardOf(job, checkout.step, permissionStep, gatedByNeeds) : undefined;
-  if (run && !guard) tail += " Anyone who opens a pull request runs code with this job's token and secrets.";
+  const sameRepo = mode.comment && !guard ? forkGate : undefined;
+  if (run && !guard && !sameRepo) tail += " Anyone who opens a pull request runs code with this job's token and secrets.";
   if (mode.comment) {
-    if (guard) {
+    if (sameRepo) {
+      extra =
+        ` The job runs only when \`${sameRepo}\`, the job it needs, reports that the pull request does not come from a fork (its \`if:\` is \`${job.if?.value.trim()}\`), so the code is from a branch of this repository, pushed by someone with write access, and the finding is ${severity === 'medium' ? 'medium' : `medium rather than ${severity}`}. ` +
+        'pm-action cannot verify how that output is computed; anyone can still trigger the run with a comment, and the branch can change between the check and the checkout.';
+      severity = 'medium';
+    } else if (guard) {
       extra =
         ` The checkout is gated on ${guard}, so a maintainer chose to run this pull request and the finding is ${severity === 'medium' ? 'medium' : `medium rather than ${severity}`}. ` +
         'What remains is a time-of-check/time-of-use gap: the pull request\'s head can change between the maintainer\'s comment and the checkout, and the job runs whatever the head is when it starts. ' +
@@ -671,8 +672,13 @@ export function evaluate(snapshot: GovernanceSnapshot): FindingDraft[] {
     const mode: CheckoutMode = { prHead: events.has('pull_request_target') || events.has('workflow_run'), comment: events.has('issue_comment') };
     // issue_comment: jobs whose `if:` or steps check the commenter gate the jobs that need them.
     const gates = new Set<string>();
+    // issue_comment: jobs that ask whether the pull request comes from a fork (an `if:` on their output restricts dependants).
+    const forkChecks = new Set<string>();
     if (mode.comment && wf.kind === 'workflow') {
-      for (const job of wf.jobs) if (commenterGuard(job.if?.value) || job.steps.some((s) => PERMISSION_CHECK.test(stepCode(s)))) gates.add(job.id);
+      for (const job of wf.jobs) {
+        if (commenterGuard(job.if?.value) || job.steps.some((s) => PERMISSION_CHECK.test(stepCode(s)))) gates.add(job.id);
+        if (job.steps.some((s) => FORK_CHECK.test(stepCode(s)))) forkChecks.add(job.id);
+      }
     }
     for (const job of wf.jobs) {
       injectionFindings(wf, job, wfEnv, out);
@@ -681,7 +687,7 @@ export function evaluate(snapshot: GovernanceSnapshot): FindingDraft[] {
         // A job that runs whatever its needs did (`always()`, `failure()`, `cancelled()`) is not gated by them.
         const overrides = /\b(?:always|failure|cancelled)\s*\(/i.test(job.if?.value ?? '');
         const gatedBy = gates.size > 0 && !overrides ? job.needs.find((n) => gates.has(n)) : undefined;
-        checkoutFindings(wf, job, privileged, mode, gatedBy, out);
+        checkoutFindings(wf, job, privileged, mode, gatedBy, mode.comment ? forkGateOf(job, forkChecks) : undefined, out);
       }
       if (artifacts) artifactFindings(wf, job, artifacts, out);
     }

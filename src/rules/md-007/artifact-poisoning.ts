@@ -11,7 +11,7 @@ import type { Job, Step, WorkflowFile } from '../../model/workflow.js';
 import { scriptLine } from '../md-002-unpinned-execution.js';
 import { actionName, matchesAction } from '../md-004-over-privileged-token.js';
 import { BUILD_ACTIONS, EXPRESSION, execution, guarded, matchesAny, stepLabel } from './common.js';
-import { DIR_FLAG, INLINE, INTERPRETER, MODULE, PROGRAM_FIRST, READ_CMDS, SAFE_UNQUOTED, runsProject, scriptArg } from './shell-commands.js';
+import { DIR_FLAG, INLINE, INTERPRETER, MODULE, PROGRAM_FIRST, READ_CMDS, SAFE_UNQUOTED, cwdInert, runsProject, scriptArg } from './shell-commands.js';
 import { commandIndex, heredocStart, lex, words } from './shell-lexer.js';
 
 /** Where a download's files land. `dir` paths are normalised (see `normPath`). */
@@ -198,6 +198,20 @@ function lineOf(text: string, offset: number): number {
   return nl;
 }
 
+/** Does this simple command run anything but an inert utility (see `cwdInert`)? */
+function runsCode(seg: string): boolean {
+  const ws = words(seg);
+  let i = commandIndex(ws);
+  // Redirections (`<file`, `2>/dev/null`) are not the command, nor is the rest of a quoted word after a
+  // command substitution (`echo "n=$(<f)" >> …` leaves `" >> "` behind).
+  while (i < ws.length && (/^\d*[<>]/.test(ws[i].w) || /^(?:\s|$)/.test(ws[i].w))) i++;
+  if (i >= ws.length) return false;
+  const cmd = ws[i].w;
+  // Neither a `case` pattern (`*)`, `(x)`) split off by the lexer nor the options on a continuation line is a command.
+  if (/^[*(-]/.test(cmd)) return false;
+  return !cwdInert(cmd.startsWith('/') ? cmd.slice(cmd.lastIndexOf('/') + 1) : cmd, ws.slice(i + 1));
+}
+
 /** Walk one `run:` script line by line: downloads (`gh run download`), taint propagation and executions. */
 function scanRun(step: Step, run: { value: string; line: number }, st: ArtifactState, later: { v?: Later }): PoisonHit | undefined {
   const lines = run.value.split('\n');
@@ -231,13 +245,14 @@ function scanRun(step: Step, run: { value: string; line: number }, st: ArtifactS
       continue;
     }
     if (!tainted(st) && vars.size === 0) continue;
-    if (!later.v && (st.root ?? st.unknown)) later.v = { dl: (st.root ?? st.unknown) as Download, step, line: at };
 
     for (const re of VALIDATE) {
       re.lastIndex = 0;
       for (let m = re.exec(line); m; m = re.exec(line)) vars.delete(m[1]);
     }
     const segs = lex(line);
+    // Code that files in the workspace could change: any command but the inert utilities (`echo`, `cat`, `unzip`, `jq`, …).
+    if (!later.v && (st.root ?? st.unknown) && segs.some((seg) => runsCode(seg.text))) later.v = { dl: (st.root ?? st.unknown) as Download, step, line: at };
     // Data read from a downloaded file on this line: `cat F`, `jq … F`, `$(< F)`, `read X < F`.
     let read: Download | undefined;
     for (const seg of segs) {

@@ -5,7 +5,7 @@
  * as medium instead of being dropped; the rule module's header documents the accepted shapes.
  */
 import type { Job, Step } from '../../model/workflow.js';
-import { stepLabel, unwrap } from './common.js';
+import { splitLogical, stepLabel, unwrap } from './common.js';
 
 /** A step that checks the commenter's permission through the API. */
 export const PERMISSION_CHECK = /\bgetCollaboratorPermissionLevel\b|\bcollaborators\/(?:\$\{\{[^}]*\}\}|[^\s'"`/])+\/permission\b/i;
@@ -15,29 +15,6 @@ const LOGIN_REF = /^(?:github\s*\.\s*(?:actor|triggering_actor)|github\s*\.\s*ev
 const TRUSTED_ASSOC: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 const UNTRUSTED_ASSOC: readonly string[] = ['CONTRIBUTOR', 'FIRST_TIMER', 'FIRST_TIME_CONTRIBUTOR', 'MANNEQUIN', 'NONE'];
 
-/** Split at top-level `op` only, respecting parentheses and string literals. */
-function splitTop(expr: string, op: '&&' | '||'): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (c === "'") {
-      const end = expr.indexOf("'", i + 1);
-      i = end === -1 ? expr.length : end;
-      continue;
-    }
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0 && c === op[0] && expr[i + 1] === op[1]) {
-      out.push(expr.slice(start, i));
-      start = i + 2;
-      i++;
-    }
-  }
-  out.push(expr.slice(start));
-  return out;
-}
 
 /** A string array written as `fromJSON('[…]')`, or undefined. */
 function jsonList(arg: string): string[] | undefined {
@@ -82,11 +59,27 @@ function trustAtom(operand: string): boolean {
 export function commenterGuard(cond: string | undefined): boolean {
   if (!cond) return false;
   const expr = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(cond)?.[1] ?? cond;
-  for (const conjunct of splitTop(expr, '&&')) {
-    const alternatives = splitTop(unwrap(conjunct), '||');
+  for (const conjunct of splitLogical(expr, '&&')) {
+    const alternatives = splitLogical(unwrap(conjunct), '||');
     if (alternatives.every((a) => trustAtom(a))) return true;
   }
   return false;
+}
+
+/** A step that asks whether the pull request comes from a fork (`gh pr view --json isCrossRepository`, `pr.head.repo.fork`). */
+export const FORK_CHECK = /\bisCrossRepository\b|\bhead\.repo\.fork\b/;
+
+/**
+ * The job it needs (one of `forkChecks`, jobs with a `FORK_CHECK` step) whose output the job's `if:` requires to
+ * say "not a fork" (`needs.<id>.outputs.<x> == 'false'` or `!= 'true'`, no `||`), if any.
+ */
+export function forkGateOf(job: Job, forkChecks: ReadonlySet<string>): string | undefined {
+  const cond = job.if?.value;
+  if (!cond || forkChecks.size === 0 || cond.includes('||')) return undefined;
+  for (const m of cond.matchAll(/\bneeds\s*\.\s*([A-Za-z_][\w-]*)\s*\.\s*outputs\s*\.\s*[\w-]+\s*(?:==\s*'?false\b'?|!=\s*'?true\b'?)/gi)) {
+    if (job.needs.includes(m[1]) && forkChecks.has(m[1])) return m[1];
+  }
+  return undefined;
 }
 
 /** How a job is restricted to trusted commenters, if it is (`issue_comment` only). */

@@ -75,6 +75,11 @@ const INERT_ACTIONS: readonly string[] = [
   'peter-evans/find-comment',
   'marocchino/sticky-pull-request-comment',
   'thollander/actions-comment-pull-request',
+  'peter-evans/commit-comment',
+  'actions-cool/maintain-one-comment',
+  'int128/hide-comment-action',
+  'kanga333/comment-hider',
+  'juliangruber/read-file-action',
   'dorny/paths-filter',
   'tj-actions/changed-files',
   'step-security/harden-runner',
@@ -111,4 +116,32 @@ export function execution(step: Step): Execution | undefined {
 
 export function stepLabel(step: Step): string {
   return step.id || step.name ? `step \`${stepKey(step)}\`` : `step ${step.index + 1}`;
+}
+
+/**
+ * Splits a GitHub expression at its top-level logical operators (`&&`, `||`, or only the one
+ * given), respecting parentheses, brackets and string literals.
+ */
+export function splitLogical(expr: string, only?: '&&' | '||'): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === "'") {
+      // GitHub expressions escape a quote by doubling it: the scan just continues after the pair.
+      const end = expr.indexOf("'", i + 1);
+      i = end === -1 ? expr.length : end;
+      continue;
+    }
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && (c === '&' || c === '|') && expr[i + 1] === c && (only === undefined || only[0] === c)) {
+      out.push(expr.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  out.push(expr.slice(start));
+  return out;
 }

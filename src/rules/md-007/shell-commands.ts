@@ -1,7 +1,8 @@
 /**
  * What common shell commands do with their arguments, with no rule knowledge: which ones are
  * interpreters and which operand is the script they run, which build tools run the files of the
- * directory they start in, which read files, and which take unquoted variables harmlessly. Used by
+ * directory they start in, which read files, which load no code or configuration from the working
+ * directory, and which take unquoted variables harmlessly. Used by
  * MD-007's artifact-poisoning scan to tell execution of a downloaded file from reading it as data.
  */
 import type { Word } from './shell-lexer.js';
@@ -72,5 +73,34 @@ export const DIR_FLAG = /^(?:-C|--directory|--prefix|--cwd|--dir|-f|--file|--mak
 export const READ_CMDS: ReadonlySet<string> = new Set(['cat', 'head', 'tail', 'jq', 'yq', 'awk', 'sed', 'cut', 'grep', 'base64', 'sort', 'uniq']);
 /** Read commands whose first operand is a program or pattern, not a file. */
 export const PROGRAM_FIRST: ReadonlySet<string> = new Set(['jq', 'yq', 'awk', 'sed', 'grep']);
+/**
+ * Shell keywords, builtins and utilities that load no code or configuration from the working
+ * directory: files extracted there cannot change what they do. (`git`, `gh`, interpreters, package
+ * managers and build tools are deliberately absent: they read `.git/config`, `node_modules`, `.npmrc`,
+ * `sys.path[0]`, build files…)
+ */
+export const NO_CWD_CODE: ReadonlySet<string> = new Set([
+  'echo', 'printf', 'test', '[', '[[', ':', 'true', 'false', 'exit', 'return', 'set', 'unset', 'export', 'local', 'declare',
+  'readonly', 'shift', 'read', 'cd', 'pushd', 'popd', 'fi', 'done', 'esac', 'case', 'for', 'sleep', 'wait',
+  'cat', 'head', 'tail', 'wc', 'sort', 'uniq', 'cut', 'tr', 'tee', 'grep', 'egrep', 'fgrep', 'sed', 'awk', 'jq', 'yq', 'base64',
+  'ls', 'mkdir', 'rm', 'rmdir', 'mv', 'cp', 'touch', 'ln', 'stat', 'basename', 'dirname', 'realpath', 'readlink',
+  'date', 'diff', 'cmp', 'sha256sum', 'sha1sum', 'md5sum', 'unzip', 'zip', 'tar', 'gzip', 'gunzip', 'zcat', 'xz', 'curl'
+]);
+
+/** Options that make an otherwise inert command run a script or program named by a file (`sed -f`, `tar --to-command`, `curl -K`). */
+const RUNS_FILE_OPTION: Readonly<Record<string, RegExp>> = {
+  sed: /^(?:-f|--file(?:=.*)?)$/,
+  awk: /^(?:-f|--file(?:=.*)?)$/,
+  tar: /^(?:-I|-F|--to-command|--use-compress-program|--checkpoint-action|--info-script|--new-volume-script)(?:=.*)?$/,
+  curl: /^(?:-K|--config(?:=.*)?)$/
+};
+
+/** Is this command (base name and arguments) one whose behaviour files in the working directory cannot change? */
+export function cwdInert(base: string, args: readonly Word[]): boolean {
+  if (!NO_CWD_CODE.has(base)) return false;
+  const opt = RUNS_FILE_OPTION[base];
+  return opt === undefined || !args.some((a) => opt.test(a.w));
+}
+
 /** Commands for which an unquoted variable is not an argument-injection risk. */
 export const SAFE_UNQUOTED: ReadonlySet<string> = new Set(['echo', 'printf', '[[', '[', 'test', ':', 'true', 'false', 'local', 'export', 'declare', 'readonly', 'case', 'return', 'exit', 'let', 'shift', 'unset', 'set', 'for', '((']);
