@@ -159,9 +159,11 @@ export async function evaluateCollected(settings: Settings, deps: CheckDeps, col
 
   const base = { snapshot, rules: RULES, run, l0, marks, windows, strict: settings.strict, dryRun: settings.dryRun, now };
   // The breaker counts runs whose findings cross the block threshold; only such a run needs the counter.
-  const firstPass = assembleEvaluation({ ...base, breaker: { mode: 'off', blockedThisHour: 0, threshold: settings.circuitBreakerThreshold }, degradedReasons: [] });
+  // Only the outcome is kept: the first pass copies every finding, and holding it until the
+  // function returns doubled a large run's live findings.
+  const firstOutcome = assembleEvaluation({ ...base, breaker: { mode: 'off', blockedThisHour: 0, threshold: settings.circuitBreakerThreshold }, degradedReasons: [] }).decision.outcome;
   let blockedBefore: number | null = 0;
-  if (firstPass.decision.outcome === 'block' && !settings.dryRun && settings.circuitBreaker !== 'off' && opts.countBlockedRun !== false) {
+  if (firstOutcome === 'block' && !settings.dryRun && settings.circuitBreaker !== 'off' && opts.countBlockedRun !== false) {
     const runKey = `${settings.run.runId}.${settings.run.runAttempt}`;
     try {
       storeCalls++;
