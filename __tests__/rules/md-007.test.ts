@@ -880,3 +880,44 @@ describe('MD-007 artifact poisoning', () => {
     expect(Date.now() - start).toBeLessThan(20_000);
   });
 });
+
+describe('MD-007 pull_request_target gated on a label ("safe to test")', () => {
+  const CHECKOUT_HEAD = '      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: npm ci && npm test';
+  const ON_LABELED = '\n  pull_request_target:\n    types: [labeled]';
+
+  it.each([
+    "    if: github.event.label.name == 'safe to test'\n",
+    "    if: ${{ 'ok-to-test' == github.event.label.name }}\n",
+    "    if: contains(github.event.pull_request.labels.*.name, 'safe-to-test')\n",
+    "    if: github.event.action == 'labeled' && github.event.label.name == 'safe to test'\n",
+    "    if: (github.event.label.name == 'a' || github.event.label.name == 'b')\n"
+  ])('job if: %s → medium, with the time-of-check/time-of-use explanation', (cond) => {
+    const fs = run(wf(ON_LABELED, CHECKOUT_HEAD, cond));
+    expect(fs.map((f) => [f.subject, f.severity])).toEqual([['build:pr-head-checkout', 'medium']]);
+    expect(fs[0].message).toMatch(/gated on a label/);
+    expect(fs[0].message).toMatch(/time-of-check\/time-of-use/);
+    expect(fs[0].message).not.toMatch(/Anyone who opens a pull request/);
+  });
+
+  it('a label condition on the checkout step counts too', () => {
+    const steps = "      - uses: actions/checkout@v4\n        if: contains(github.event.pull_request.labels.*.name, 'safe to test')\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: make";
+    expect(run(wf(ON_LABELED, steps)).map((f) => f.severity)).toEqual(['medium']);
+  });
+
+  it.each([
+    ['a negated label test', "    if: \"!contains(github.event.pull_request.labels.*.name, 'do-not-test')\"\n"],
+    ['a label OR anything else', "    if: github.event.label.name == 'safe' || github.actor == 'dependabot[bot]'\n"],
+    ['a label inequality', "    if: github.event.label.name != 'wip'\n"],
+    ['the head ref, not a label', "    if: contains(github.event.pull_request.head.ref, 'safe')\n"],
+    ['the pull request title', "    if: contains(github.event.pull_request.title, 'safe to test')\n"]
+  ])('not a label gate: %s → still critical', (_what, cond) => {
+    const fs = run(wf(ON_LABELED, CHECKOUT_HEAD, cond));
+    expect(fs.map((f) => f.severity)).toEqual(['critical']);
+    expect(fs[0].message).toMatch(/Anyone who opens a pull request/);
+  });
+
+  it('workflow_run alongside pull_request_target: the label does not gate the workflow_run runs → still critical', () => {
+    const y = wf(`${ON_LABELED}\n  workflow_run:\n    workflows: [CI]\n    types: [completed]`, CHECKOUT_HEAD, "    if: github.event.label.name == 'safe to test'\n");
+    expect(run(y).map((f) => f.severity)).toEqual(['critical']);
+  });
+});

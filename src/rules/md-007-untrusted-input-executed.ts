@@ -51,7 +51,12 @@
  *    Guards. A job (or checkout step) whose `if:` restricts it to same-repository pull requests
  *    (`github.event.pull_request.head.repo.full_name == github.repository`, `…head.repo.fork ==
  *    false`) or to merged pull requests (`github.event.pull_request.merged == true`) is safe and
- *    silent; a condition with `||` is not trusted to be such a guard. In `issue_comment` workflows
+ *    silent; a condition with `||` is not trusted to be such a guard. In a workflow on
+ *    `pull_request_target` alone, a top-level `&&` part of the job's or the checkout step's `if:`
+ *    that requires a label (`github.event.label.name == 'x'`, `contains(github.event.pull_request
+ *    .labels.*.name, 'x')`, or an `||` of such tests only) lowers the finding to **medium**: only
+ *    people with triage or write access can label, so a maintainer chose to run it ("safe to
+ *    test"), and what remains is commits pushed after the review. In `issue_comment` workflows
  *    a maintainer's choice lowers the finding to **medium** (never silent): a top-level `&&` part of
  *    the job's or the checkout step's `if:` that admits only `github.event.comment.author_association`
  *    OWNER / MEMBER / COLLABORATOR (`== 'MEMBER'`, `contains(fromJSON('["OWNER","MEMBER"]'), …)`,
@@ -127,12 +132,12 @@ import type { Job, Step, WorkflowFile } from '../model/workflow.js';
 import { scriptLine, stepKey } from './md-002-unpinned-execution.js';
 import { actionName, matchesAction } from './md-004-over-privileged-token.js';
 import { artifactFindings } from './md-007/artifact-poisoning.js';
-import { FORK_CHECK, PERMISSION_CHECK, commentGuardOf, commenterGuard, forkGateOf } from './md-007/comment-guards.js';
+import { FORK_CHECK, PERMISSION_CHECK, commentGuardOf, commenterGuard, forkGateOf, labelGuardOf } from './md-007/comment-guards.js';
 import { EXPRESSION, type Execution, execution, guarded, splitLogical, stepLabel, unwrap } from './md-007/common.js';
 
 export const meta: RuleMeta = {
   id: 'MD-007',
-  version: '1.1.1',
+  version: '1.2.0',
   title: 'Untrusted input executed',
   severity: 'high',
   confidence: 'high',
@@ -161,7 +166,9 @@ export const meta: RuleMeta = {
     '`gh pr view`, `headRefOid`, `xt0rted/pull-request-comment-branch`; medium confidence), and then ' +
     'run code from it: critical when a `run:` step, a local action or a build action follows, high when ' +
     'only other third-party actions follow, medium when nothing follows. Jobs guarded to ' +
-    'same-repository or merged pull requests are not reported; `issue_comment` jobs restricted to ' +
+    'same-repository or merged pull requests are not reported; `pull_request_target` jobs gated on a label ' +
+    '(`github.event.label.name == \'safe to test\'`, `contains(github.event.pull_request.labels.*.name, …)`) are ' +
+    'medium, because only people with triage or write access can label; `issue_comment` jobs restricted to ' +
     'commenters whose `author_association` is OWNER, MEMBER or COLLABORATOR (or to named users, or ' +
     'after a `getCollaboratorPermissionLevel` / `collaborators/…/permission` check) are medium, because ' +
     'the pull request can change between the comment and the checkout, and so are jobs gated on a needed job\'s ' +
@@ -392,6 +399,8 @@ interface CheckoutMode {
   prHead: boolean;
   /** `issue_comment`: pull refs (`refs/pull/…`, `pull/<issue number>/…`) and refs resolved from the PR by an earlier step. */
   comment: boolean;
+  /** `pull_request_target`: a label gate (`safe to test`) lowers the finding to medium. */
+  prTarget: boolean;
 }
 
 const ISSUE_NUMBER = /github\s*\.\s*event\s*\.\s*issue\s*\.\s*number/i;
@@ -629,7 +638,16 @@ function checkoutFindings(
   }
   const guard = mode.comment ? commentGuardOf(job, checkout.step, permissionStep, gatedByNeeds) : undefined;
   const sameRepo = mode.comment && !guard ? forkGate : undefined;
-  if (run && !guard && !sameRepo) tail += " Anyone who opens a pull request runs code with this job's token and secrets.";
+  // Only a workflow on pull_request_target alone: with workflow_run or issue_comment too, the
+  // label condition does not hold for those events' runs in the same way.
+  const labelGate = mode.prTarget && !mode.comment && !privileged.includes('workflow_run') ? labelGuardOf(job, checkout.step) : undefined;
+  if (run && !guard && !sameRepo && !labelGate) tail += " Anyone who opens a pull request runs code with this job's token and secrets.";
+  if (labelGate) {
+    extra =
+      ` The checkout is gated on a label by ${labelGate}; only people with triage or write access can label a pull request, so a maintainer chose to run it, and the finding is ${severity === 'medium' ? 'medium' : `medium rather than ${severity}`}. ` +
+      'What remains is a time-of-check/time-of-use gap: commits pushed after the review run too while the label stays, unless the workflow runs only on `types: [labeled]`, removes the label, and checks out the `head.sha` of that event.';
+    severity = 'medium';
+  }
   if (mode.comment) {
     if (sameRepo) {
       extra =
@@ -669,7 +687,11 @@ export function evaluate(snapshot: GovernanceSnapshot): FindingDraft[] {
     const label = (names: string[]): string => names.filter((e) => events.has(e)).map((e) => `\`${e}\``).join(' and ');
     const privileged = label(['pull_request_target', 'workflow_run', 'issue_comment']);
     const artifacts = label(['workflow_run', 'pull_request_target']);
-    const mode: CheckoutMode = { prHead: events.has('pull_request_target') || events.has('workflow_run'), comment: events.has('issue_comment') };
+    const mode: CheckoutMode = {
+      prHead: events.has('pull_request_target') || events.has('workflow_run'),
+      comment: events.has('issue_comment'),
+      prTarget: events.has('pull_request_target')
+    };
     // issue_comment: jobs whose `if:` or steps check the commenter gate the jobs that need them.
     const gates = new Set<string>();
     // issue_comment: jobs that ask whether the pull request comes from a fork (an `if:` on their output restricts dependants).

@@ -90,3 +90,29 @@ export function commentGuardOf(job: Job, checkoutStep: Step, permissionStep: Ste
   if (gatedByNeeds) return `the job it needs, \`${gatedByNeeds}\`, which checks the commenter`;
   return undefined;
 }
+
+/** `github.event.label.name == 'x'` (either side) or `contains(github.event.pull_request.labels.*.name, 'x')`. */
+const LABEL_ATOM =
+  /^(?:github\s*\.\s*event\s*\.\s*label\s*\.\s*name\s*==\s*'[^']+'|'[^']+'\s*==\s*github\s*\.\s*event\s*\.\s*label\s*\.\s*name|contains\s*\(\s*github\s*\.\s*event\s*\.\s*pull_request\s*\.\s*labels\s*\.\s*\*\s*\.\s*name\s*,\s*'[^']+'\s*\))$/i;
+
+/**
+ * A `pull_request_target` condition that requires a label: only people with triage or write
+ * access can label a pull request, so a maintainer chose to run it (the "safe to test" gate).
+ * As for comment guards, every alternative of some `&&` conjunct must be such a test.
+ */
+export function labelGuard(cond: string | undefined): boolean {
+  if (!cond) return false;
+  const expr = /^\s*\$\{\{([\s\S]*)\}\}\s*$/.exec(cond)?.[1] ?? cond;
+  for (const conjunct of splitLogical(expr, '&&')) {
+    const alternatives = splitLogical(unwrap(conjunct), '||');
+    if (alternatives.every((a) => LABEL_ATOM.test(unwrap(a).trim()))) return true;
+  }
+  return false;
+}
+
+/** Where a `pull_request_target` checkout is gated on a label, described; undefined when it is not. */
+export function labelGuardOf(job: Job, checkoutStep: Step): string | undefined {
+  if (labelGuard(job.if?.value)) return `the job's \`if:\` (\`${job.if?.value.trim()}\`)`;
+  if (labelGuard(checkoutStep.if?.value)) return `the checkout step's \`if:\` (\`${checkoutStep.if?.value.trim()}\`)`;
+  return undefined;
+}
