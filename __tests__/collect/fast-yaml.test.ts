@@ -158,6 +158,21 @@ describe('fastParse edge cases', () => {
     expect(fastParse(src)).toBeUndefined();
   });
 
+  it('declines nesting deep enough to exhaust the stack, so the full parser reports it with its position', () => {
+    let src = 'on: push\njobs:\n';
+    let indent = '  ';
+    for (let i = 0; i < 3_000; i++) {
+      src += `${indent}k${i}:\n`;
+      indent += ' ';
+    }
+    src += `${indent}v: 1\n`;
+    expect(fastParse(src)).toBeUndefined();
+    // Where the stack runs out depends on how deep the caller already is: compare the shape.
+    const w = parseWorkflow('deep.yml', src, 'workflow');
+    expect(w.parseError?.message).toMatch(/call stack/);
+    expect(w.parseError?.line).toBeGreaterThan(100);
+  });
+
   it('resolves plain scalars as the core schema does', () => {
     expect(resolvePlain('')).toBeNull();
     expect(resolvePlain('on')).toBe('on');

@@ -623,7 +623,8 @@ export function fastParse(src: string): YAMLMap | undefined {
     // The walker reads `items`, `key`, `value`, `source` and `range`, which these nodes carry.
     return new FastParser(src).parseDocument() as unknown as YAMLMap | undefined;
   } catch (err) {
-    if (err instanceof Bail) return undefined;
+    // Nesting deep enough to exhaust the stack: the full parser reports it with its position.
+    if (err instanceof Bail || err instanceof RangeError) return undefined;
     throw err;
   }
 }
