@@ -3,6 +3,7 @@ import { blobUrl, buildSummary, DEFAULT_SUMMARY_MAX_BYTES, escapeMarkdown } from
 import type { SummaryOptions } from '../../src/report/index.js';
 import type { Evaluation } from '../../src/model/index.js';
 import { degradedEvaluation, finding, sampleContext, sampleEvaluation } from './fixtures.js';
+import { escWithCode } from '../../src/report/summary.js';
 
 const opts: SummaryOptions = {
   serverUrl: 'https://github.com',
@@ -70,6 +71,31 @@ describe('escapeMarkdown', () => {
       '&lt;already&gt;'
     ];
     for (const h of hostile) expectInert(escapeMarkdown(h));
+  });
+});
+
+describe('escWithCode', () => {
+  it('turns backtick pairs into <code> around escaped text', () => {
+    expect(escWithCode('The action `acme/deploy@main` in job `build-and-test`')).toBe(
+      'The action <code>acme/deploy@\u200dmain</code> in job <code>build\\-and\\-test</code>'
+    );
+  });
+
+  it('escapes what the repository wrote inside a span: pipes, tags, emphasis, mentions', () => {
+    const out = escWithCode('run `a | b </code><img src=x onerror=alert(1)> *x* @admin`');
+    expect(out.startsWith('run <code>')).toBe(true);
+    expect(out.endsWith('</code>')).toBe(true);
+    expect(out).not.toMatch(/<img|<\/code><|[^\\]\|/);
+    expect(out).toContain('&lt;/code&gt;&lt;img');
+    expect(out).toContain('@\u200dadmin');
+    expect(out).toContain('\\*x\\*');
+  });
+
+  it('leaves an unpaired backtick (e.g. cut by clipping) as an escaped character', () => {
+    expect(escWithCode('a `b` c `d')).toBe('a <code>b</code> c \\`d');
+    const clipped = escWithCode('x `' + 'y'.repeat(600) + '`', 50);
+    expect(clipped.startsWith('x \\`yyy')).toBe(true);
+    expect(clipped).not.toContain('<code>');
   });
 });
 

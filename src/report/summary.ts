@@ -77,6 +77,25 @@ function esc(text: string, max = 300): string {
   return escapeMarkdown(clip(text, max));
 }
 
+/**
+ * Clip, then escape, keeping the rules' `code` spans readable: a backtick pair becomes
+ * `<code>…</code>` around escaped text. (An escaped backtick would print the backticks and lose
+ * the code style; a real code span cannot hold a `|` inside a table cell.) Everything the
+ * repository wrote is still escaped; only the tags are ours, and an unpaired backtick stays
+ * an escaped character.
+ */
+export function escWithCode(text: string, max = 500): string {
+  const clipped = clip(text, max);
+  const parts = clipped.split('`');
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const inCode = i % 2 === 1 && i < parts.length - 1;
+    if (inCode) out += `<code>${escapeMarkdown(parts[i]!)}</code>`;
+    else out += (i > 0 && i % 2 === 1 ? escapeMarkdown('`') : '') + escapeMarkdown(parts[i]!);
+  }
+  return out;
+}
+
 /** `encodeURIComponent`, also encoding `! ' ( ) *` so the result can never end a Markdown link. */
 export function encodePathSegment(segment: string): string {
   return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
@@ -331,7 +350,7 @@ export function buildSummary(evaluation: Evaluation, ctx: ReportContext, opts: S
           open.length,
           (i) => {
             const f = open[i]!;
-            return `| ${SEVERITY_LABEL[f.severity]} | ${esc(f.ruleId, 50)} | ${esc(f.title, 200)} | ${location(f, opts)} | ${esc(f.message, 500)} |`;
+            return `| ${SEVERITY_LABEL[f.severity]} | ${esc(f.ruleId, 50)} | ${esc(f.title, 200)} | ${location(f, opts)} | ${escWithCode(f.message, 500)} |`;
           },
           remaining,
           (n) => `… ${n} more findings not shown; see ${reportName} in the workflow artifacts.`
