@@ -439,3 +439,24 @@ describe('parseWorkflow: large files', () => {
     expect(w.jobs[499]).toMatchObject({ id: 'j499', line: 3 + 499 * 3 });
   });
 });
+
+describe('parseWorkflow: working directories', () => {
+  it('keeps a step\'s working-directory and the job\'s and workflow\'s defaults.run one', () => {
+    const w = wf(
+      'on: push\ndefaults:\n  run:\n    working-directory: app\njobs:\n  a:\n    runs-on: x\n    defaults:\n      run:\n        shell: bash\n        working-directory: ./web\n    steps:\n      - run: make\n        working-directory: pr\n      - run: make\n  b:\n    runs-on: x\n    defaults: {run: {shell: bash}}\n    steps:\n      - run: make\n'
+    );
+    expect(w.defaultWorkingDirectory).toBe('app');
+    expect(w.jobs[0].defaultWorkingDirectory).toBe('./web');
+    expect(w.jobs[0].steps.map((s) => s.workingDirectory)).toEqual(['pr', undefined]);
+    expect(w.jobs[1].defaultWorkingDirectory).toBeUndefined();
+  });
+
+  it('ignores malformed defaults (a list, a scalar) without failing', () => {
+    const w = wf('on: push\ndefaults: [run]\njobs:\n  a:\n    runs-on: x\n    defaults: run\n    steps:\n      - run: make\n        working-directory: [a]\n');
+    expect(w.parseError).toBeUndefined();
+    expect(w.defaultWorkingDirectory).toBeUndefined();
+    expect(w.jobs[0].defaultWorkingDirectory).toBeUndefined();
+    expect(w.jobs[0].steps[0].workingDirectory).toBeUndefined();
+  });
+});
+

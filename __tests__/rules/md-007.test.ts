@@ -921,3 +921,31 @@ describe('MD-007 pull_request_target gated on a label ("safe to test")', () => {
     expect(run(y).map((f) => f.severity)).toEqual(['critical']);
   });
 });
+
+describe('MD-007 artifact poisoning and working-directory', () => {
+  it('a build tool in a step whose working-directory is the download directory → high', () => {
+    const fs = run(wr(`${dlTo('pr')}      - working-directory: pr\n        run: npm install && npm run build`));
+    expect(triples(fs)).toEqual([[AP, 'high', 'high']]);
+    expect(fs[0].evidence.map((e) => e.line)).toEqual([10, 17]);
+  });
+
+  it.each([
+    ['the job', '    defaults:\n      run:\n        working-directory: ./pr/\n', ''],
+    ['the workflow', '', 'defaults:\n  run:\n    working-directory: pr\n']
+  ])('defaults.run.working-directory of %s counts too', (_what, jobExtra, top) => {
+    const y = wr(`${dlTo('pr')}      - run: make`, jobExtra).replace('jobs:\n', `${top}jobs:\n`);
+    expect(triples(run(y))).toEqual([[AP, 'high', 'high']]);
+  });
+
+  it('a step working-directory elsewhere (runner temp, an expression) is not the download', () => {
+    for (const dir of ['${{ runner.temp }}/tools', '/opt/tools', '${{ inputs.dir }}']) {
+      const fs = run(wr(`${dlTo('pr')}      - working-directory: ${dir}\n        run: make`));
+      expect(fs.map((f) => f.severity)).toEqual([]);
+    }
+  });
+
+  it('with a download into the workspace root, any workspace directory may hold its files', () => {
+    const fs = run(wr(`${DL_ROOT}      - working-directory: frontend\n        run: npm ci`));
+    expect(triples(fs)).toEqual([[AP, 'high', 'high']]);
+  });
+});

@@ -358,6 +358,9 @@ function parseStep(ctx: Ctx, node: unknown, index: number): Step | undefined {
       case 'if':
         step.if = positioned(ctx, e.keyNode, e.value);
         break;
+      case 'working-directory':
+        step.workingDirectory = scalarString(e.value);
+        break;
       default:
         break;
     }
@@ -386,6 +389,13 @@ function parseContainer(ctx: Ctx, id: string, keyNode: Scalar, node: unknown): C
     return image ? { id, image, ...ctx.pos(e.keyNode) } : undefined;
   }
   return undefined;
+}
+
+/** `defaults: run: working-directory:` */
+function defaultWorkingDirectory(ctx: Ctx, node: unknown): string | undefined {
+  const run = ctx.entries(node).find((e) => e.key === 'run');
+  const dir = run ? ctx.entries(run.value).find((e) => e.key === 'working-directory') : undefined;
+  return dir ? scalarString(dir.value) : undefined;
 }
 
 function runsOnString(ctx: Ctx, node: unknown): string | undefined {
@@ -451,6 +461,9 @@ function parseJob(ctx: Ctx, id: string, keyNode: Scalar, node: unknown): Job | u
       case 'env':
         job.env = stringMap(ctx, e.value);
         break;
+      case 'defaults':
+        job.defaultWorkingDirectory = defaultWorkingDirectory(ctx, e.value);
+        break;
       default:
         break;
     }
@@ -476,6 +489,9 @@ function fillWorkflow(ctx: Ctx, root: YAMLMap, wf: WorkflowFile): void {
         break;
       case 'env':
         wf.env = stringMap(ctx, e.value);
+        break;
+      case 'defaults':
+        wf.defaultWorkingDirectory = defaultWorkingDirectory(ctx, e.value);
         break;
       case 'jobs':
         for (const j of ctx.entries(e.value)) {

@@ -50,6 +50,8 @@ export interface Step extends Position {
   with: Record<string, Positioned<string>>;
   env: Record<string, Positioned<string>>;
   if?: Positioned<string>;
+  /** `working-directory:` of a `run:` step, as written. */
+  workingDirectory?: string;
 }
 
 export interface ContainerRef extends Position {
@@ -75,6 +77,8 @@ export interface Job extends Position {
   container?: ContainerRef;
   services: ContainerRef[];
   env: Record<string, Positioned<string>>;
+  /** `defaults.run.working-directory` of the job. */
+  defaultWorkingDirectory?: string;
 }
 
 export interface ParseError {
@@ -97,6 +101,8 @@ export interface WorkflowFile {
   permissions?: PermissionsDecl;
   /** Workflow-level env, for MD-007's indirect interpolation. */
   env: Record<string, Positioned<string>>;
+  /** `defaults.run.working-directory` of the workflow. */
+  defaultWorkingDirectory?: string;
   jobs: Job[];
   /** Number of lines, for evidence bounds. */
   lineCount: number;

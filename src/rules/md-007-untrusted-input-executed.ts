@@ -90,7 +90,8 @@
  *      node|ruby|perl|pwsh|…` with a file in the download (`python -m` from it), a path into it at
  *      command position (`./x`, `dir/x`), a build tool (`make`, `npm|pnpm|yarn|bun` install/run/test,
  *      `npx`, `pip install -r|-e`, `cargo`, `go`, `docker build`, …) run in it (after `cd` into it,
- *      with `-C` / `--prefix` / `--cwd` / `-f` naming it, or anywhere in a job that downloaded into
+ *      in a step whose `working-directory:` — or the job's or workflow's `defaults.run` one — is
+ *      it, with `-C` / `--prefix` / `--cwd` / `-f` naming it, or anywhere in a job that downloaded into
  *      the workspace root), a file from it piped into a shell or used as `$(cat F)` at command
  *      position, `$GITHUB_PATH` gaining a directory from it, a local `./` action or a known build
  *      action loaded from it, or github-script `require()` of a file in it; `unzip` / `tar -x` / `7z`
@@ -137,7 +138,7 @@ import { EXPRESSION, type Execution, execution, guarded, splitLogical, stepLabel
 
 export const meta: RuleMeta = {
   id: 'MD-007',
-  version: '1.2.0',
+  version: '1.2.1',
   title: 'Untrusted input executed',
   severity: 'high',
   confidence: 'high',

@@ -213,14 +213,28 @@ function runsCode(seg: string): boolean {
 }
 
 /** Walk one `run:` script line by line: downloads (`gh run download`), taint propagation and executions. */
-function scanRun(step: Step, run: { value: string; line: number }, st: ArtifactState, later: { v?: Later }): PoisonHit | undefined {
+/**
+ * Where a `run:` script starts: its `working-directory:` (the step's, else the job's or the
+ * workflow's `defaults.run`), resolved like a `cd` from the workspace.
+ */
+function startCwd(dir: string | undefined, st: ArtifactState): Cwd {
+  const t = dir === undefined ? '' : normPath(dir);
+  if (t === '' || t === '..') return { kind: 'workspace' };
+  const d = tiedPath(t, st, { kind: 'workspace' });
+  if (d) return { kind: 'tainted', dl: d };
+  // As for `cd`: another directory of the workspace is still the workspace (a download into its
+  // root can hold it); an absolute path or an expression is somewhere else.
+  return isAbsolute(t) || t.includes('${{') ? { kind: 'elsewhere' } : { kind: 'workspace' };
+}
+
+function scanRun(step: Step, run: { value: string; line: number }, st: ArtifactState, later: { v?: Later }, dir: string | undefined): PoisonHit | undefined {
   const lines = run.value.split('\n');
   const vars = new Map<string, Download>();
   for (const k of Object.keys(step.env)) {
     const t = taintedOutputRef(step.env[k].value, st);
     if (t) vars.set(k, t.dl);
   }
-  let cwd: Cwd = { kind: 'workspace' };
+  let cwd: Cwd = startCwd(dir, st);
   let heredoc: { word: string; strip: boolean } | undefined;
   for (let k = 0; k < lines.length; k++) {
     const raw = lines[k];
@@ -405,8 +419,8 @@ function scanRun(step: Step, run: { value: string; line: number }, st: ArtifactS
 }
 
 /** After a download: does this step run its files, or read them into code? Also propagates taint. */
-function poisonedUse(step: Step, st: ArtifactState, later: { v?: Later }): PoisonHit | undefined {
-  if (step.run) return scanRun(step, step.run, st, later);
+function poisonedUse(step: Step, st: ArtifactState, later: { v?: Later }, defaultDir: string | undefined): PoisonHit | undefined {
+  if (step.run) return scanRun(step, step.run, st, later, step.workingDirectory ?? defaultDir);
   if (!tainted(st) || !step.uses) return undefined;
   const u = step.uses.value.trim();
   const at = step.uses.line;
@@ -450,7 +464,7 @@ export function artifactFindings(wf: WorkflowFile, job: Job, privileged: string,
   let hit: PoisonHit | undefined;
   for (const step of job.steps) {
     if (tainted(st) || (step.run !== undefined && /\bgh\s+run\s+download\b/.test(step.run.value))) {
-      hit = poisonedUse(step, st, later);
+      hit = poisonedUse(step, st, later, job.defaultWorkingDirectory ?? wf.defaultWorkingDirectory);
       if (hit) break;
     }
     const dl = actionDownload(step);
