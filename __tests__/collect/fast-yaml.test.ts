@@ -108,7 +108,9 @@ describe('fastParse edge cases', () => {
     'a: [-1, -x, .5]\n',
     'a: # empty, with a comment\n# more\nb:\n  - # c\n  - x\n',
     'a:\n  x\nb:\n    "q"\nc:\n  [1, 2] # c\n',
-    'a: 😀 unicode ✓\n'
+    'a: 😀 unicode ✓\n',
+    'a: 1\r\nb: [x, y] # c\r\n',
+    'run: |\r\n  echo a\r\n\r\n  echo b\r\nf: >-\r\n  x\r\n  y\r\nk: |+\r\n  z\r\n\r\nsteps:\r\n  - uses: x\r\n    with:\r\n      p: "q"\r\n'
   ];
   it.each(accepted)('accepts %j and agrees with yaml', (src) => {
     const r = compare(src);
@@ -125,7 +127,7 @@ describe('fastParse edge cases', () => {
     ['a second document', 'a: 1\n---\nb: 2\n'],
     ['a document end marker', 'a: 1\n...\n'],
     ['a tab', 'a:\n\tb: 1\n'],
-    ['a CR line end', 'a: 1\r\nb: 2\r\n'],
+    ['a CR that does not end a line', 'a: 1\rb: 2\n'],
     ['a multi-line plain scalar', 'a: x\n  y\n'],
     ['a multi-line quoted scalar', 'a: "x\n  y"\n'],
     ['a multi-line flow sequence', 'a: [x,\n  y]\n'],

@@ -22,9 +22,12 @@ import type { YAMLMap } from 'yaml';
 class Bail extends Error {}
 const BAIL = new Bail();
 
-/** Characters the subset does not handle anywhere in a file (tab, CR, controls, BOM, NEL, LS/PS). */
+/**
+ * What the subset does not handle anywhere in a file: tabs, controls, BOM, NEL, LS/PS, and a CR
+ * that does not end a line (CRLF line ends are fine).
+ */
 // eslint-disable-next-line no-control-regex
-const UNSUPPORTED_CHARS = /[\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufeff]/;
+const UNSUPPORTED_CHARS = /[\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029\ufeff]|\r(?!\n)/;
 /** YAML's implicit keys are limited to 1024 characters. */
 const MAX_KEY = 1024;
 
@@ -122,7 +125,7 @@ const DOUBLE_ESCAPES: Record<string, string> = {
 class FastParser {
   /** Offset of the first character of each line. */
   private readonly starts: number[] = [];
-  /** Offset of the `\n` ending each line (or the text length). */
+  /** Offset where each line's text ends: its `\n`, or the `\r` of a CRLF, or the text length. */
   private readonly ends: number[] = [];
   /** Leading spaces of each line. */
   private readonly indents: number[] = [];
@@ -137,7 +140,7 @@ class FastParser {
       let end = src.indexOf('\n', start);
       if (end === -1) end = n;
       this.starts.push(start);
-      this.ends.push(end);
+      this.ends.push(end > start && src.charCodeAt(end - 1) === 13 ? end - 1 : end);
       start = end + 1;
     }
     this.blank = new Uint8Array(this.starts.length);
@@ -153,7 +156,7 @@ class FastParser {
 
   /** Offset after the line break of line `i` (the text length on the last line). */
   private afterLine(i: number): number {
-    return Math.min(this.ends[i] + 1, this.src.length);
+    return i + 1 < this.starts.length ? this.starts[i + 1] : this.src.length;
   }
 
   /** Index of the next line with content at or after `from` (the line count when none). */
