@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { promises as fs } from 'node:fs';
+import { tempDirs } from '../../test-support/temp-dirs.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as realCache from '@actions/cache';
@@ -26,15 +27,7 @@ const {
 } = await import('../../src/store/local/cache.js');
 const { createLocalStores } = await import('../../src/store/local/index.js');
 
-const dirs: string[] = [];
-async function freshDir(): Promise<string> {
-  const d = await fs.mkdtemp(join(tmpdir(), 'pm-cache-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
+const freshDir = tempDirs('pm-cache-');
 
 function event(n: number, extra: Partial<FPEvent> = {}): FPEvent {
   return {

@@ -3,9 +3,9 @@
  * items with their TTL; marks never expire) and the compaction that keeps fp-events.ndjson
  * bounded. Real files in temporary directories; the clock is the store's `now` option.
  */
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDirs } from '../../test-support/temp-dirs.js';
 import { join } from 'node:path';
 import { FP_EVENTS } from '../../src/store/aws/tables.js';
 import { fpLinesToAppend, mergeStoreDirs } from '../../src/store/local/cache.js';
@@ -22,15 +22,7 @@ const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-01T00:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const dirs: string[] = [];
-async function freshDir(): Promise<string> {
-  const d = await fs.mkdtemp(join(tmpdir(), 'pm-compact-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
+const freshDir = tempDirs('pm-compact-');
 
 /** A settable clock for the store's `now` option. */
 function clock(start = T0): { t: number; now: () => Date } {

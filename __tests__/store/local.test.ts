@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tempDirs } from '../../test-support/temp-dirs.js';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createLocalStores } from '../../src/store/local/index.js';
 import { LocalBaselineStore } from '../../src/store/local/baseline-store.js';
@@ -22,15 +23,7 @@ import {
 } from './contract.js';
 import { CHILD_SCRIPT, compileLocalStore } from './support/compile.js';
 
-const dirs: string[] = [];
-async function freshDir(): Promise<string> {
-  const d = await fs.mkdtemp(join(tmpdir(), 'pm-store-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true })));
-});
+const freshDir = tempDirs('pm-store-');
 
 fpStoreContract('local', async () => new LocalFPStore(await freshDir()), async (s) => new LocalFPStore(dirname((s as LocalFPStore).path)));
 blockCounterContract('local', async () => new LocalBlockCounter(await freshDir()));
@@ -393,7 +386,9 @@ describe('several OS processes sharing one data directory', () => {
   let compiled: string;
   beforeAll(async () => {
     compiled = await compileLocalStore();
-    dirs.push(compiled);
+  });
+  afterAll(async () => {
+    await fs.rm(compiled, { recursive: true, force: true });
   });
 
   function runChild(dataDir: string, startAt: number, op: string, args: unknown): Promise<Record<string, unknown>> {
