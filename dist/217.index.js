@@ -595,22 +595,14 @@ class DynamoDBFPStore {
         return out.Item;
     }
     /** Every GSI FindingIndex item of a finding (keys only), all pages. */
-    async findingIndexItems(findingId) {
-        const items = [];
-        let start;
-        do {
-            const page = await (0,dynamodb_common/* call */.T1)('Query', `${this.resource} (index ${tables/* FP_EVENTS */.bv.gsiName})`, this.opts, () => this.client.send(new dist_cjs/* QueryCommand */.sfZ({
-                TableName: this.table,
-                IndexName: tables/* FP_EVENTS */.bv.gsiName,
-                KeyConditionExpression: '#g = :g',
-                ExpressionAttributeNames: { '#g': tables/* FP_EVENTS */.bv.gsiPartitionKey },
-                ExpressionAttributeValues: { ':g': (0,dynamodb_common.S)(tables/* keys */.HP.findingPk(findingId)) },
-                ExclusiveStartKey: start
-            })));
-            items.push(...(page.Items ?? []));
-            start = page.LastEvaluatedKey;
-        } while (start);
-        return items;
+    findingIndexItems(findingId) {
+        return (0,dynamodb_common/* queryAll */.YG)(this.client, {
+            TableName: this.table,
+            IndexName: tables/* FP_EVENTS */.bv.gsiName,
+            KeyConditionExpression: '#g = :g',
+            ExpressionAttributeNames: { '#g': tables/* FP_EVENTS */.bv.gsiPartitionKey },
+            ExpressionAttributeValues: { ':g': (0,dynamodb_common.S)(tables/* keys */.HP.findingPk(findingId)) }
+        }, `${this.resource} (index ${tables/* FP_EVENTS */.bv.gsiName})`, this.opts);
     }
     /**
      * Keys of a finding's events: the head's entries (strongly consistent) and the index's (which

@@ -62,30 +62,21 @@ class DynamoDBCalibrationStore {
         await (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .call */ .T1)('PutItem', this.resource, this.opts, () => this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_4__/* .PutItemCommand */ .qnp({ TableName: this.table, Item: item })));
     }
     async read(ruleId) {
-        const out = [];
-        let start;
-        do {
-            const page = await (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .call */ .T1)('Query', this.resource, this.opts, () => this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_4__/* .QueryCommand */ .sfZ({
-                TableName: this.table,
-                KeyConditionExpression: '#pk = :pk',
-                ExpressionAttributeNames: { '#pk': _tables_js__WEBPACK_IMPORTED_MODULE_3__/* .CALIBRATION */ .jY.partitionKey },
-                ExpressionAttributeValues: { ':pk': (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__.S)(_tables_js__WEBPACK_IMPORTED_MODULE_3__/* .keys */ .HP.calibrationPk(ruleId)) },
-                ConsistentRead: true,
-                ExclusiveStartKey: start
-            })));
-            for (const item of page.Items ?? []) {
-                out.push({
-                    ruleId: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getS */ .sd)(item, 'ruleId') ?? ruleId,
-                    bucket: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getS */ .sd)(item, 'bucket') ?? '',
-                    orgHash: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getS */ .sd)(item, 'orgHash') ?? '',
-                    total: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getN */ .lj)(item, 'total') ?? 0,
-                    falsePositives: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getN */ .lj)(item, 'falsePositives') ?? 0,
-                    pending: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getN */ .lj)(item, 'pending') ?? 0
-                });
-            }
-            start = page.LastEvaluatedKey;
-        } while (start);
-        return out;
+        const items = await (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .queryAll */ .YG)(this.client, {
+            TableName: this.table,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': _tables_js__WEBPACK_IMPORTED_MODULE_3__/* .CALIBRATION */ .jY.partitionKey },
+            ExpressionAttributeValues: { ':pk': (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__.S)(_tables_js__WEBPACK_IMPORTED_MODULE_3__/* .keys */ .HP.calibrationPk(ruleId)) },
+            ConsistentRead: true
+        }, this.resource, this.opts);
+        return items.map((item) => ({
+            ruleId: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getS */ .sd)(item, 'ruleId') ?? ruleId,
+            bucket: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getS */ .sd)(item, 'bucket') ?? '',
+            orgHash: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getS */ .sd)(item, 'orgHash') ?? '',
+            total: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getN */ .lj)(item, 'total') ?? 0,
+            falsePositives: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getN */ .lj)(item, 'falsePositives') ?? 0,
+            pending: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__/* .getN */ .lj)(item, 'pending') ?? 0
+        }));
     }
     snapshotKey(scope) {
         return { [_tables_js__WEBPACK_IMPORTED_MODULE_3__/* .CALIBRATION */ .jY.partitionKey]: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__.S)(_tables_js__WEBPACK_IMPORTED_MODULE_3__/* .keys */ .HP.snapshotPk(scope)), [_tables_js__WEBPACK_IMPORTED_MODULE_3__/* .CALIBRATION */ .jY.sortKey]: (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_2__.S)(_tables_js__WEBPACK_IMPORTED_MODULE_3__/* .keys */ .HP.snapshotSk) };

@@ -93,20 +93,14 @@ class DynamoDBConsentStore {
         });
     }
     async list(orgId) {
-        const out = [];
-        let start;
-        do {
-            const page = await (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .call */ .T1)('Query', this.resource, this.opts, () => this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_5__/* .QueryCommand */ .sfZ({
-                TableName: this.table,
-                KeyConditionExpression: '#pk = :o',
-                ExpressionAttributeNames: { '#pk': _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .CONSENT */ .Pv.partitionKey },
-                ExpressionAttributeValues: { ':o': (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__.S)(orgId) },
-                ConsistentRead: true,
-                ExclusiveStartKey: start
-            })));
-            out.push(...(page.Items ?? []).map(recordFromItem));
-            start = page.LastEvaluatedKey;
-        } while (start);
+        const items = await (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__/* .queryAll */ .YG)(this.client, {
+            TableName: this.table,
+            KeyConditionExpression: '#pk = :o',
+            ExpressionAttributeNames: { '#pk': _tables_js__WEBPACK_IMPORTED_MODULE_4__/* .CONSENT */ .Pv.partitionKey },
+            ExpressionAttributeValues: { ':o': (0,_dynamodb_common_js__WEBPACK_IMPORTED_MODULE_3__.S)(orgId) },
+            ConsistentRead: true
+        }, this.resource, this.opts);
+        const out = items.map(recordFromItem);
         const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
         return out.sort((a, b) => cmp(a.resource, b.resource) || cmp(a.scope, b.scope));
     }

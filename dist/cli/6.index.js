@@ -238,6 +238,7 @@ async function withRetry(op, options = {}) {
 /* harmony export */   QO: () => (/* binding */ putOptional),
 /* harmony export */   S: () => (/* binding */ S),
 /* harmony export */   T1: () => (/* binding */ call),
+/* harmony export */   YG: () => (/* binding */ queryAll),
 /* harmony export */   lj: () => (/* binding */ getN),
 /* harmony export */   pu: () => (/* binding */ getSS),
 /* harmony export */   sd: () => (/* binding */ getS)
@@ -248,7 +249,8 @@ async function withRetry(op, options = {}) {
 /* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7940);
 /**
  * What the DynamoDB stores share: calls with retry and error mapping (→ StoreError), attribute
- * (un)marshalling for the few types used, and BatchGetItem with UnprocessedKeys handling.
+ * (un)marshalling for the few types used, BatchGetItem with UnprocessedKeys handling, and a
+ * Query read to its last page.
  */
 
 
@@ -352,6 +354,20 @@ async function batchGetAll(client, table, keys, opts, consistent = true) {
         return found;
     }));
     return results.flat();
+}
+/**
+ * Every item a Query matches, all pages read (each page one retried call). For partitions read
+ * whole; a read that stops early (a window of N events) pages by itself.
+ */
+async function queryAll(client, input, resource, opts) {
+    const items = [];
+    let start;
+    do {
+        const page = await call('Query', resource, opts, () => client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .QueryCommand */ .sfZ({ ...input, ExclusiveStartKey: start })));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
 }
 
 

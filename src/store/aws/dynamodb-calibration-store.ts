@@ -4,11 +4,11 @@
  * Calibration snapshots live beside them: pk `snapshot#<scope>`, sk `latest`, `takenAt`, `body`
  * (the snapshot as JSON). `rule#…` reads never meet them.
  */
-import { GetItemCommand, PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { checkCalibrationSnapshot } from '../local/calibration-store.js';
 import type { CalibrationContribution, CalibrationSnapshot, CalibrationStore } from '../types.js';
 import { StoreError } from '../types.js';
-import { call, getN, getS, N, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
+import { call, getN, getS, N, queryAll, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
 import { CALIBRATION, keys } from './tables.js';
 
 function check(c: CalibrationContribution): void {
@@ -48,34 +48,26 @@ export class DynamoDBCalibrationStore implements CalibrationStore {
   }
 
   async read(ruleId: string): Promise<CalibrationContribution[]> {
-    const out: CalibrationContribution[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await call('Query', this.resource, this.opts, () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': CALIBRATION.partitionKey },
-            ExpressionAttributeValues: { ':pk': S(keys.calibrationPk(ruleId)) },
-            ConsistentRead: true,
-            ExclusiveStartKey: start
-          })
-        )
-      );
-      for (const item of page.Items ?? []) {
-        out.push({
-          ruleId: getS(item, 'ruleId') ?? ruleId,
-          bucket: getS(item, 'bucket') ?? '',
-          orgHash: getS(item, 'orgHash') ?? '',
-          total: getN(item, 'total') ?? 0,
-          falsePositives: getN(item, 'falsePositives') ?? 0,
-          pending: getN(item, 'pending') ?? 0
-        });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': CALIBRATION.partitionKey },
+        ExpressionAttributeValues: { ':pk': S(keys.calibrationPk(ruleId)) },
+        ConsistentRead: true
+      },
+      this.resource,
+      this.opts
+    );
+    return items.map((item) => ({
+      ruleId: getS(item, 'ruleId') ?? ruleId,
+      bucket: getS(item, 'bucket') ?? '',
+      orgHash: getS(item, 'orgHash') ?? '',
+      total: getN(item, 'total') ?? 0,
+      falsePositives: getN(item, 'falsePositives') ?? 0,
+      pending: getN(item, 'pending') ?? 0
+    }));
   }
 
   private snapshotKey(scope: string): Item {

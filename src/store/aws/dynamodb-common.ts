@@ -1,8 +1,9 @@
 /**
  * What the DynamoDB stores share: calls with retry and error mapping (→ StoreError), attribute
- * (un)marshalling for the few types used, and BatchGetItem with UnprocessedKeys handling.
+ * (un)marshalling for the few types used, BatchGetItem with UnprocessedKeys handling, and a
+ * Query read to its last page.
  */
-import { BatchGetItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { classifyAwsError, RetryExhaustedError, withRetry, type RetryOptions } from '../../aws/retry.js';
 import { StoreError } from '../types.js';
 
@@ -121,4 +122,24 @@ export async function batchGetAll(client: DynamoDBClient, table: string, keys: I
     })
   );
   return results.flat();
+}
+
+/**
+ * Every item a Query matches, all pages read (each page one retried call). For partitions read
+ * whole; a read that stops early (a window of N events) pages by itself.
+ */
+export async function queryAll(
+  client: DynamoDBClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+  resource: string,
+  opts: AwsStoreOptions
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await call('Query', resource, opts, () => client.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
 }

@@ -3,12 +3,12 @@
  * repository name or `*` for the whole organisation). A grant replaces the record (lifting a
  * revocation); a revocation keeps it, with who and when.
  */
-import { PutItemCommand, QueryCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { classifyAwsError } from '../../aws/retry.js';
 import { consentActive } from '../local/consent-store.js';
 import type { ConsentRecord, ConsentScope, ConsentStore } from '../types.js';
 import { StoreError } from '../types.js';
-import { batchGetAll, call, getS, putOptional, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
+import { batchGetAll, call, getS, putOptional, queryAll, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
 import { CONSENT, keys } from './tables.js';
 
 function recordFromItem(item: Item): ConsentRecord {
@@ -79,24 +79,19 @@ export class DynamoDBConsentStore implements ConsentStore {
   }
 
   async list(orgId: string): Promise<ConsentRecord[]> {
-    const out: ConsentRecord[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await call('Query', this.resource, this.opts, () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: '#pk = :o',
-            ExpressionAttributeNames: { '#pk': CONSENT.partitionKey },
-            ExpressionAttributeValues: { ':o': S(orgId) },
-            ConsistentRead: true,
-            ExclusiveStartKey: start
-          })
-        )
-      );
-      out.push(...(page.Items ?? []).map(recordFromItem));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: '#pk = :o',
+        ExpressionAttributeNames: { '#pk': CONSENT.partitionKey },
+        ExpressionAttributeValues: { ':o': S(orgId) },
+        ConsistentRead: true
+      },
+      this.resource,
+      this.opts
+    );
+    const out = items.map(recordFromItem);
     const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     return out.sort((a, b) => cmp(a.resource, b.resource) || cmp(a.scope, b.scope));
   }

@@ -20,7 +20,7 @@ import { classifyAwsError } from '../../aws/retry.js';
 import { eventRecord, fpRecordProblem, markRecord } from '../local/fp-store.js';
 import type { FPEvent, FPMark, FPOutcome, FPStore, WindowOptions } from '../types.js';
 import { StoreError } from '../types.js';
-import { batchGetAll, call, getN, getS, getSS, N, putOptional, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
+import { batchGetAll, call, getN, getS, getSS, N, putOptional, queryAll, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
 import { decodeEntries, encodeEntries, liveEvents, mergeEntries, newestFirst, WINDOW_ENTRIES_MAX, type WindowEntry } from './fp-reviewed-window.js';
 import { FP_EVENTS, keys } from './tables.js';
 
@@ -544,26 +544,19 @@ export class DynamoDBFPStore implements FPStore {
   }
 
   /** Every GSI FindingIndex item of a finding (keys only), all pages. */
-  private async findingIndexItems(findingId: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await call('Query', `${this.resource} (index ${FP_EVENTS.gsiName})`, this.opts, () =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: FP_EVENTS.gsiName,
-            KeyConditionExpression: '#g = :g',
-            ExpressionAttributeNames: { '#g': FP_EVENTS.gsiPartitionKey },
-            ExpressionAttributeValues: { ':g': S(keys.findingPk(findingId)) },
-            ExclusiveStartKey: start
-          })
-        )
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private findingIndexItems(findingId: string): Promise<Item[]> {
+    return queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        IndexName: FP_EVENTS.gsiName,
+        KeyConditionExpression: '#g = :g',
+        ExpressionAttributeNames: { '#g': FP_EVENTS.gsiPartitionKey },
+        ExpressionAttributeValues: { ':g': S(keys.findingPk(findingId)) }
+      },
+      `${this.resource} (index ${FP_EVENTS.gsiName})`,
+      this.opts
+    );
   }
 
   /**
