@@ -140,13 +140,13 @@ results.push(
     await steady.recordEvents(events);
   })
 );
-// A first run: 100 new findings, two concurrent transactions of 50 events (100 actions each).
+// A first run: 100 new findings, one transaction of 100 head claims.
 results.push(
   await measure('recordEvents(100 new events)', ITERATIONS, (i) => runEvents(newIds(100), `new${i}`), async (events) => {
     await fp.recordEvents(events);
   })
 );
-// The same 100 recorded events from a run that could not look them up: the guard rejects them all.
+// The same 100 recorded events from a run that did not look them up: it reads their heads first, then sends nothing.
 results.push(
   await measure('recordEvents(100 events recorded before, not looked up)', ITERATIONS, (i) => ({ s: store(), events: runEvents(findingIds, `blind${i}`) }), async ({ s, events }) => {
     await s.recordEvents(events);
@@ -161,7 +161,19 @@ results.push(
     await s.recordEvents(events);
   })
 );
-// Marking a finding seen in one run (not on the check's path): head, events, copies, window item.
+// The whole store part of a repository's first check run: 100 findings never seen.
+results.push(
+  await measure('check run, first sight (lookupMarks, window, increment, recordEvents of 100 new)', ITERATIONS, (i) => {
+    const ids = newIds(100);
+    return { s: store(), ids, events: runEvents(ids, `first${i}`), run: `f${i}.1` };
+  }, async ({ s, ids, events, run }) => {
+    await s.lookupMarks(ids);
+    await s.window(RULES, { count: 200, reviewedOnly: true });
+    await blocks.increment(REPO, run, at);
+    await s.recordEvents(events);
+  })
+);
+// Marking a finding seen in one run (not on the check's path): head update, the finding's events, window item.
 const toMark = newIds(ITERATIONS + WARMUP);
 for (let i = 0; i < toMark.length; i += 100) await seed.recordEvents(runEvents(toMark.slice(i, i + 100), 'to-mark'));
 let m = 0;

@@ -117,9 +117,9 @@ describe('createAwsStores', () => {
     // Read back with an independent client: the events and the block count are in the tables.
     const client = await dynamoClient(endpoint);
     const q = await client.send(
-      new QueryCommand({ TableName: tables.fp, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'rule#MD-001' } } })
+      new QueryCommand({ TableName: tables.fp, IndexName: 'RuleIndex', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'rule#MD-001' } } })
     );
-    const ids = (q.Items ?? []).map((i) => i.eventId?.S);
+    const ids = (q.Items ?? []).map((i) => i.ev?.M?.eventId?.S);
     for (const e of events) expect(ids).toContain(e.eventId);
     client.destroy();
     expect(await stores.blocks.read('octo/widgets', now)).toBe(1);

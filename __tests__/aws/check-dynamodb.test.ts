@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseSettings } from '../../src/config/settings.js';
@@ -15,6 +15,7 @@ import { runCheck } from '../../src/pipeline/check.js';
 import { silentLog } from '../../src/pipeline/log.js';
 import { DynamoDBBlockCounter } from '../../src/store/aws/dynamodb-block-counter.js';
 import { DynamoDBFPStore } from '../../src/store/aws/dynamodb-fp-store.js';
+import { scopedFPStore } from '../../src/store/scoped-fp.js';
 import { createLocalStores } from '../../src/store/local/index.js';
 import type { FPEvent, Stores } from '../../src/store/types.js';
 import { createTestTables, dynamoClient, FAST_RETRY, SHORT_RETRY } from '../../test-support/aws-test-env.js';
@@ -55,7 +56,8 @@ async function setup(runId: string, retry = FAST_RETRY, repository = `acme/widge
   const ws = await workspace();
   const settings = parseSettings(() => undefined, { GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1', GITHUB_EVENT_NAME: 'pull_request' }, ws);
   const local = await createLocalStores(settings.dataDir);
-  const fp = new DynamoDBFPStore(client, tables.fp, { retry });
+  // Scoped by repository, as createStores does: finding ids repeat across repositories.
+  const fp = scopedFPStore(new DynamoDBFPStore(client, tables.fp, { retry }), repository);
   const stores: Stores = { ...local, fp, blocks: new DynamoDBBlockCounter(client, tables.blockCounter, { retry }) };
   return { settings, stores, fp };
 }
@@ -79,8 +81,8 @@ describe('runCheck on DynamoDB', () => {
     expect(calls).toBeGreaterThan(0);
     expect(calls).toBeLessThanOrEqual(4);
     // At the wire: one BatchGetItem for the marks, one for the window items of every blocking
-    // rule that found something, at most one UpdateItem, one TransactWriteItems (fewer than 50
-    // new findings) — nothing else, no pagination, no retries.
+    // rule that found something, at most one UpdateItem, one TransactWriteItems (up to 100 new
+    // findings) — nothing else, no pagination, no retries.
     const blocking = new Set(result.evaluation.findings.filter((f) => f.action === 'block' && !f.ruleId.startsWith('L0-')).map((f) => f.ruleId)).size;
     expect(blocking).toBe(1);
     expect(counts.BatchGetItem).toBe(2);
@@ -93,6 +95,25 @@ describe('runCheck on DynamoDB', () => {
     const w = await run.fp.window(ruleIds, {});
     const recorded = [...w.values()].flat().filter((e) => e.runId === '3001');
     expect(recorded.length).toBe(result.report.items.filter((i) => !i.rule_id.startsWith('L0-')).length);
+  });
+
+  it('a first run with 100 new findings, blocking: 4 requests at the wire (marks, windows, counter, one transaction)', async () => {
+    const run = await setup('3201');
+    const steps = Array.from({ length: 100 }, (_, i) => `      - uses: acme/tool-${i}@v1`).join('\n');
+    const wf = `name: ci\non: [push]\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n${steps}\n`;
+    await rm(path.join(run.settings.workspace, '.github', 'workflows'), { recursive: true, force: true });
+    await mkdir(path.join(run.settings.workspace, '.github', 'workflows'), { recursive: true });
+    await writeFile(path.join(run.settings.workspace, '.github', 'workflows', 'ci.yml'), wf);
+    await writeFile(path.join(run.settings.workspace, '.github', 'phase-mirror.yml'), 'rules:\n  MD-002: block\n');
+    const { result, calls, counts, requests } = await countedRun(run);
+    const recordedFindings = result.report.items.filter((i) => !i.rule_id.startsWith('L0-'));
+    expect(recordedFindings).toHaveLength(100);
+    expect(result.evaluation.decision.outcome).toBe('block');
+    expect(calls).toBe(4);
+    expect(counts).toEqual({ BatchGetItem: 2, UpdateItem: 1, TransactWriteItems: 1 });
+    expect(requests).toBe(4);
+    const w = (await run.fp.window(['MD-002'], { count: 1000 })).get('MD-002') ?? [];
+    expect(w.filter((e) => e.runId === '3201')).toHaveLength(100);
   });
 
   it('a later run of the same repository records nothing again: one event per finding, the first run\'s, and no write', async () => {

@@ -50,7 +50,7 @@ describe('scripts/tables.mjs', () => {
 
     const client = await dynamoClient(endpoint);
     const fp = await client.send(new DescribeTableCommand({ TableName: `${prefix}pm-action-fp-events` }));
-    expect(fp.Table?.GlobalSecondaryIndexes?.[0]?.IndexName).toBe('FindingIndex');
+    expect(fp.Table?.GlobalSecondaryIndexes?.[0]?.IndexName).toBe('RuleIndex');
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: `${prefix}pm-action-block-counter` }));
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe('expiresAt');
     client.destroy();

@@ -86,7 +86,7 @@ describe('DynamoDB tables', () => {
 
   it('the fixed attribute names of DESIGN §7', () => {
     expect(resource('aws_dynamodb_table', 'fp_events').global_secondary_index).toEqual([
-      expect.objectContaining({ name: FP_EVENTS.gsiName, hash_key: FP_EVENTS.gsiPartitionKey, range_key: FP_EVENTS.gsiSortKey })
+      expect.objectContaining({ name: FP_EVENTS.gsiName, hash_key: FP_EVENTS.gsiPartitionKey, range_key: FP_EVENTS.gsiSortKey, projection_type: 'ALL' })
     ]);
     expect(resource('aws_dynamodb_table', 'block_counter').hash_key).toBe(BLOCK_COUNTER.partitionKey);
     expect(FP_EVENTS.ttlAttribute).toBe('expiresAt');
@@ -130,8 +130,8 @@ describe('IAM', () => {
     const s = statements();
     const actions = (sid: string) => [...((s.get(sid)?.actions as string[]) ?? [])].sort();
     expect(actions('Tables')).toEqual([...IAM_ACTIONS.dynamodbTables].sort());
-    expect(actions('FindingIndex')).toEqual([...IAM_ACTIONS.dynamodbIndex]);
-    expect(s.get('FindingIndex')?.resources).toEqual([`\${aws_dynamodb_table.fp_events.arn}/index/${FP_EVENTS.gsiName}`]);
+    expect(actions('RuleIndex')).toEqual([...IAM_ACTIONS.dynamodbIndex]);
+    expect(s.get('RuleIndex')?.resources).toEqual([`\${aws_dynamodb_table.fp_events.arn}/index/${FP_EVENTS.gsiName}`]);
     expect(actions('BaselineObjects')).toEqual([...IAM_ACTIONS.s3Objects].sort());
     expect(actions('BaselineBucket')).toEqual([...IAM_ACTIONS.s3Bucket]);
     expect(actions('RedactionKey')).toEqual([...IAM_ACTIONS.ssm]);

@@ -118,7 +118,8 @@ describe('tables', () => {
       { AttributeName: 'sk', KeyType: 'RANGE' }
     ]);
     expect(fp.GlobalSecondaryIndexes?.[0]).toMatchObject({
-      IndexName: 'FindingIndex',
+      IndexName: 'RuleIndex',
+      Projection: { ProjectionType: 'ALL' },
       KeySchema: [
         { AttributeName: 'gsi1pk', KeyType: 'HASH' },
         { AttributeName: 'gsi1sk', KeyType: 'RANGE' }
@@ -183,21 +184,25 @@ describe('DynamoDBFPStore', () => {
     expect(e).toMatchObject({ outcome: 'false_positive', reviewer: 'bob' });
   });
 
-  it('windows are paginated: a rule with more marks than a page still yields the newest events, marked', async () => {
+  it('windows are paginated: reviewed events behind more pending ones than a page still come back, marked', async () => {
     const store = new DynamoDBFPStore(client, tables.fp, opts);
     const viaProxy = new DynamoDBFPStore(proxied, tables.fp, opts);
     const rule = uid('MD-006');
     const marked = Array.from({ length: 102 }, () => uid('f'));
     await store.recordEvents(marked.map((f, i) => event(rule, f, i)));
     await Promise.all(marked.map((f) => store.mark({ findingId: f, ruleId: rule, outcome: 'false_positive', reviewer: 'carol', markedAt: new Date(T0 + 9e6).toISOString() })));
-    const fresh = Array.from({ length: 5 }, (_, i) => event(rule, uid('f'), 500 + i));
+    // 250 newer pending events: one finding's head and 249 further events, which take the head's (absent) mark.
+    const other = uid('f');
+    const fresh = Array.from({ length: 250 }, (_, i) => event(rule, other, 500 + i));
     await store.recordEvents(fresh);
     proxy.resetCounts();
-    const newest = (await viaProxy.window([rule], { count: 7 })).get(rule)!;
-    expect(proxy.counts().Query).toBeGreaterThan(1);
-    expect(newest.map((e) => e.eventId)).toEqual([...fresh.map((e) => e.eventId).reverse(), `${marked[101]}-e101`, `${marked[100]}-e100`]);
-    expect(newest[5]).toMatchObject({ outcome: 'false_positive', reviewer: 'carol' });
-    const since = (await viaProxy.window([rule], { since: new Date(T0 + 97_000), reviewedOnly: true })).get(rule)!;
+    const newest = (await viaProxy.window([rule], { count: 252 })).get(rule)!;
+    expect(newest.slice(0, 250).map((e) => e.eventId)).toEqual(fresh.map((e) => e.eventId).reverse());
+    expect(newest.slice(250).map((e) => e.eventId)).toEqual([`${marked[101]}-e101`, `${marked[100]}-e100`]);
+    expect(newest[250]).toMatchObject({ outcome: 'false_positive', reviewer: 'carol' });
+    proxy.resetCounts();
+    const since = (await viaProxy.window([rule], { since: new Date(T0 + 97_000), reviewedOnly: true, count: 5 })).get(rule)!;
+    expect(proxy.counts().Query).toBeGreaterThan(1); // 100 per page: three pages of pending events first
     expect(since.map((e) => e.eventId)).toEqual([101, 100, 99, 98, 97].map((n) => `${marked[n]}-e${n}`));
   });
 
@@ -260,7 +265,7 @@ describe('DynamoDBFPStore', () => {
     expect(proxy.counts()).toEqual({ BatchGetItem: 2 });
   });
 
-  it('the first check run of 100 new findings makes 5 DynamoDB requests: its events are two concurrent transactions of 50', async () => {
+  it('the first check run of 100 new findings makes 4 DynamoDB requests: its events are one transaction of 100 head claims', async () => {
     const rules = [uid('MD-001'), uid('MD-005'), uid('MD-007')];
     const findings = Array.from({ length: 100 }, (_, i) => ({ id: uid('f'), rule: rules[i % 3] }));
     const fp = new DynamoDBFPStore(proxied, tables.fp, opts);
@@ -270,8 +275,16 @@ describe('DynamoDBFPStore', () => {
     expect([...(await fp.window(rules, { count: 200, reviewedOnly: true })).values()].flat()).toEqual([]);
     await blocks.increment(uid('octo/repo'), '1.1', new Date());
     await fp.recordEvents(runEvents('1', 0, findings));
-    expect(proxy.counts()).toEqual({ BatchGetItem: 2, UpdateItem: 1, TransactWriteItems: 2 });
+    expect(proxy.counts()).toEqual({ BatchGetItem: 2, UpdateItem: 1, TransactWriteItems: 1 });
+    expect(proxy.requests).toHaveLength(4);
     expect([...(await fp.window(rules, { count: 200 })).values()].flat()).toHaveLength(100);
+    // 150 findings: still one read per 100 heads and one transaction per 100 new findings.
+    const more = Array.from({ length: 150 }, (_, i) => ({ id: uid('f'), rule: rules[i % 3] }));
+    const run2 = new DynamoDBFPStore(proxied, tables.fp, opts);
+    proxy.resetCounts();
+    await run2.lookupMarks(more.map((f) => f.id));
+    await run2.recordEvents(runEvents('2', 0, more));
+    expect(proxy.counts()).toEqual({ BatchGetItem: 2, TransactWriteItems: 2 });
   });
 
   it('a reviewed-only window over several rules is one BatchGetItem of their window items; count and since windows are one Query per rule', async () => {
@@ -297,16 +310,24 @@ describe('DynamoDBFPStore', () => {
     }
   });
 
-  it('a cancelled transaction drops only the duplicates it names, several events of one finding included, and writes the rest', async () => {
+  it('a cancelled transaction teaches the store what another run wrote: duplicates are dropped, the rest written', async () => {
     const rule = uid('MD-003');
-    const [f, g, h] = [uid('f'), uid('f'), uid('f')];
+    const [f, g, h, k] = [uid('f'), uid('f'), uid('f'), uid('f')];
     await new DynamoDBFPStore(client, tables.fp, opts).recordEvents([event(rule, f, 1), event(rule, f, 2)]);
     const later = (e: FPEvent): FPEvent => ({ ...e, runId: '9', observedAt: new Date(T0 + 500_000).toISOString() });
-    // A store that never read f's head: the guard, not the cache, finds f-e1.
+    // A fresh store reads f's head (f-e1) and g's first; f-e2 is a further event it cannot know of:
+    // its Put fails, the transaction is cancelled, and the next one writes only f-e3 and g-e4.
     proxy.resetCounts();
-    await new DynamoDBFPStore(proxied, tables.fp, opts).recordEvents([later(event(rule, f, 1)), event(rule, f, 3), event(rule, g, 4)]);
+    await new DynamoDBFPStore(proxied, tables.fp, opts).recordEvents([later(event(rule, f, 1)), later(event(rule, f, 2)), event(rule, f, 3), event(rule, g, 4)]);
+    expect(proxy.counts()).toEqual({ BatchGetItem: 1, TransactWriteItems: 2 });
+    // A stale view: h was unknown when this run looked it up, then another run claimed its head.
+    const stale = new DynamoDBFPStore(proxied, tables.fp, opts);
+    await stale.lookupMarks([h, k]);
+    await new DynamoDBFPStore(client, tables.fp, opts).recordEvents([event(rule, h, 5)]);
+    proxy.resetCounts();
+    await stale.recordEvents([later(event(rule, h, 5)), event(rule, k, 6)]);
     expect(proxy.counts()).toEqual({ TransactWriteItems: 2 });
-    // Without the head's old image in the cancellation (ALL_OLD), the store reads the head.
+    // Without the items' old images in the cancellation (ALL_OLD), the store reads the head.
     const withoutOldImage = {
       send: async (command: Parameters<DynamoDBClient['send']>[0]) => {
         try {
@@ -317,11 +338,48 @@ describe('DynamoDBFPStore', () => {
         }
       }
     } as unknown as DynamoDBClient;
+    const blind = new DynamoDBFPStore(withoutOldImage, tables.fp, opts);
+    await blind.lookupMarks([k]);
+    const m = uid('f');
+    await blind.lookupMarks([m]);
+    await new DynamoDBFPStore(client, tables.fp, opts).recordEvents([event(rule, m, 7)]);
     proxy.resetCounts();
-    await new DynamoDBFPStore(withoutOldImage, tables.fp, opts).recordEvents([later(event(rule, f, 2)), event(rule, h, 5), later(event(rule, g, 4))]);
-    expect(proxy.counts()).toEqual({ TransactWriteItems: 2, GetItem: 2 });
+    await blind.recordEvents([later(event(rule, m, 7)), later(event(rule, k, 6))]);
+    expect(proxy.counts()).toEqual({ TransactWriteItems: 1, GetItem: 1 });
     const w = (await new DynamoDBFPStore(client, tables.fp, opts).window([rule], {})).get(rule)!;
-    expect(w.map((e) => [e.eventId, e.observedAt])).toEqual([5, 4, 3, 2, 1].map((n) => [`${n === 4 ? g : n === 5 ? h : f}-e${n}`, new Date(T0 + n * 1000).toISOString()]));
+    const owner = (n: number) => [f, f, f, g, h, k, m][n - 1];
+    expect(w.map((e) => [e.eventId, e.observedAt])).toEqual([7, 6, 5, 4, 3, 2, 1].map((n) => [`${owner(n)}-e${n}`, new Date(T0 + n * 1000).toISOString()]));
+  });
+
+  it('further events are pinned to the head\'s event: when another run replaced it (its event expired), the check fails and the store writes against the new one', async () => {
+    const rule = uid('MD-003');
+    const f = uid('f');
+    const run = new DynamoDBFPStore(proxied, tables.fp, opts);
+    await run.recordEvents([event(rule, f, 1)]); // f-e1 is the head's event, as this run knows
+    const in91Days = () => new Date(Date.now() + 91 * 86_400_000);
+    await new DynamoDBFPStore(client, tables.fp, { ...opts, now: in91Days }).recordEvents([event(rule, f, 9)]); // f-e1 expired there: f-e9 claims the head
+    proxy.resetCounts();
+    await run.recordEvents([event(rule, f, 2)]);
+    expect(proxy.counts()).toEqual({ TransactWriteItems: 2 });
+    const items = (await new DynamoDBFPStore(client, tables.fp, opts).findingEvents([f])).get(f) ?? [];
+    expect(items.map((e) => e.eventId).sort()).toEqual([`${f}-e2`, `${f}-e9`]);
+    const head = (await client.send(new GetItemCommand({ TableName: tables.fp, Key: { pk: { S: `finding#${f}` }, sk: { S: 'head' } } }))).Item!;
+    expect(head.ev?.M?.eventId?.S).toBe(`${f}-e9`);
+  });
+
+  it('a mark made between a run\'s lookup and its write is not given a TTL: the claim fails, and is made again without one', async () => {
+    const rule = uid('MD-003');
+    const f = uid('f');
+    const run = new DynamoDBFPStore(proxied, tables.fp, opts);
+    expect((await run.lookupMarks([f])).size).toBe(0);
+    await new DynamoDBFPStore(client, tables.fp, opts).mark({ findingId: f, outcome: 'false_positive', reviewer: 'alice', markedAt: new Date(T0).toISOString() });
+    proxy.resetCounts();
+    await run.recordEvents([event(rule, f, 1)]);
+    expect(proxy.counts().TransactWriteItems).toBe(2);
+    const head = (await client.send(new GetItemCommand({ TableName: tables.fp, Key: { pk: { S: `finding#${f}` }, sk: { S: 'head' } } }))).Item!;
+    expect(head.expiresAt).toBeUndefined();
+    expect(head.ev?.M?.eventId?.S).toBe(`${f}-e1`);
+    expect((await run.window([rule], { reviewedOnly: true })).get(rule)?.map((e) => [e.eventId, e.reviewer])).toEqual([[`${f}-e1`, 'alice']]);
   });
 
   it('runs recording the same findings at the same time write each event once', async () => {
@@ -333,16 +391,20 @@ describe('DynamoDBFPStore', () => {
     expect(w.map((e) => e.findingId).sort()).toEqual(findings.map((f) => f.id).sort());
   });
 
-  it('a mark updates the finding head without erasing the recorded event ids, and is still found by lookupMarks', async () => {
+  it('a mark updates the finding head without erasing its event, removes its TTL, and is found by lookupMarks', async () => {
     const rule = uid('MD-002');
     const f = uid('f');
     const store = new DynamoDBFPStore(client, tables.fp, opts);
     await store.recordEvents([event(rule, f, 1)]);
+    const key = { pk: { S: `finding#${f}` }, sk: { S: 'head' } };
+    expect(Number((await client.send(new GetItemCommand({ TableName: tables.fp, Key: key }))).Item?.expiresAt?.N)).toBeGreaterThan(Date.now() / 1000 + 89 * 86_400);
     expect((await new DynamoDBFPStore(client, tables.fp, opts).lookupMarks([f])).size).toBe(0); // a head, not a mark
     await store.mark({ findingId: f, outcome: 'true_positive', reviewer: 'bob', ticket: 'SEC-4', markedAt: new Date(T0).toISOString() });
     await store.mark({ findingId: f, outcome: 'false_positive', reviewer: 'carol', markedAt: new Date(T0 + 1000).toISOString() });
-    const head = (await client.send(new GetItemCommand({ TableName: tables.fp, Key: { pk: { S: `finding#${f}` }, sk: { S: 'mark' } } }))).Item!;
-    expect(head[`ev#${f}-e1`]?.M?.sk?.S).toBe(`event#${new Date(T0 + 1000).toISOString()}#${f}-e1`);
+    const head = (await client.send(new GetItemCommand({ TableName: tables.fp, Key: key }))).Item!;
+    expect(head.ev?.M?.eventId?.S).toBe(`${f}-e1`);
+    expect(head.gsi1pk?.S).toBe(`rule#${rule}`);
+    expect(head.gsi1sk?.S).toBe(`event#${new Date(T0 + 1000).toISOString()}#${f}-e1`);
     expect(head.ticket).toBeUndefined();
     expect(head.expiresAt).toBeUndefined();
     expect((await new DynamoDBFPStore(client, tables.fp, opts).lookupMarks([f])).get(f)).toEqual({ findingId: f, outcome: 'false_positive', reviewer: 'carol', markedAt: new Date(T0 + 1000).toISOString() });
@@ -418,6 +480,7 @@ describe('DynamoDBFPStore', () => {
     const fp = new DynamoDBFPStore(proxied, tables.fp, { retry: SHORT_RETRY });
     const rule = uid('MD-001');
     const events = Array.from({ length: 40 }, (_, i) => event(rule, uid('f'), i));
+    await fp.lookupMarks(events.map((e) => e.findingId)); // as a check run does first
     proxy.failForever('throttling');
     let error: unknown;
     try {

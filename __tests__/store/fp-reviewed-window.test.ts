@@ -3,7 +3,7 @@
  * transactions, and how a rule's reviewed window item is merged, trimmed and read.
  */
 import { describe, expect, it } from '@jest/globals';
-import { EVENTS_PER_TRANSACTION, planTransactions, TRANSACT_MAX } from '../../src/store/aws/dynamodb-fp-store.js';
+import { chunkActions, findingChunks, planTransactions, TRANSACT_MAX } from '../../src/store/aws/dynamodb-fp-store.js';
 import { decodeEntries, encodeEntries, liveEvents, mergeEntries, WINDOW_BYTES_MAX, WINDOW_ENTRIES_MAX, type WindowEntry } from '../../src/store/aws/fp-reviewed-window.js';
 import type { FPEvent } from '../../src/store/types.js';
 
@@ -21,22 +21,44 @@ const reviewed = (e: FPEvent, reviewer: string, at: number, expiresAt = NOW + 10
 });
 
 describe('planTransactions', () => {
-  it('puts 100 events of distinct findings in two concurrent transactions of 50 (100 actions each)', () => {
-    expect(EVENTS_PER_TRANSACTION * 2).toBe(TRANSACT_MAX);
-    const waves = planTransactions(Array.from({ length: 100 }, (_, i) => ev(`f${i}`, i)));
-    expect(waves.map((w) => w.map((t) => t.length))).toEqual([[50, 50]]);
+  const chunksOf = (events: FPEvent[]) => {
+    const byFinding = new Map<string, FPEvent[]>();
+    for (const e of events) byFinding.set(e.findingId, [...(byFinding.get(e.findingId) ?? []), e]);
+    return [...byFinding].map(([id, group]) => findingChunks(id, group, null));
+  };
+
+  it('puts the first events of 100 new findings in one transaction: one head claim each', () => {
+    const waves = planTransactions(chunksOf(Array.from({ length: 100 }, (_, i) => ev(`f${i}`, i))));
+    expect(waves).toHaveLength(1);
+    expect(waves[0]).toHaveLength(1);
+    expect(waves[0][0].map(chunkActions).reduce((a, b) => a + b)).toBe(TRANSACT_MAX);
+    expect(waves[0][0].every((c) => c.claim !== null && c.own.length === 0)).toBe(true);
   });
 
-  it('never puts a finding twice in one wave, nor more than 50 events in a transaction, and loses no event', () => {
-    const events = [...Array.from({ length: 120 }, (_, i) => ev('big', i)), ...Array.from({ length: 70 }, (_, i) => ev(`f${i % 35}`, 1000 + i))];
-    const waves = planTransactions(events);
+  it('a finding with many events: the first claims the head, the rest are own items pinned to it, chunk by chunk', () => {
+    const events = Array.from({ length: 230 }, (_, i) => ev('big', i));
+    const chunks = findingChunks('big', events, null);
+    expect(chunks.map((c) => [c.claim?.eventId ?? null, c.expectHead, c.own.length])).toEqual([
+      ['big-e0', null, 99],
+      [null, 'big-e0', 99],
+      [null, 'big-e0', 31]
+    ]);
+    // A live head event: every event is an own item, each chunk pinned to it.
+    expect(findingChunks('big', events.slice(0, 3), 'x').map((c) => [c.claim, c.expectHead, c.own.length])).toEqual([[null, 'x', 3]]);
+  });
+
+  it('never puts a finding twice in one wave, nor more than 100 actions in a transaction, and loses no event', () => {
+    const events = [...Array.from({ length: 230 }, (_, i) => ev('big', i)), ...Array.from({ length: 70 }, (_, i) => ev(`f${i % 35}`, 1000 + i))];
+    const waves = planTransactions(chunksOf(events));
     for (const wave of waves) {
-      const findings = wave.map((t) => new Set(t.map((e) => e.findingId)));
-      for (const [i, a] of findings.entries()) for (const b of findings.slice(i + 1)) expect([...a].filter((f) => b.has(f))).toEqual([]);
-      for (const t of wave) expect(t.length).toBeLessThanOrEqual(EVENTS_PER_TRANSACTION);
+      const findings = wave.map((t) => t.map((c) => c.findingId));
+      const flat = findings.flat();
+      expect(new Set(flat).size).toBe(flat.length);
+      for (const t of wave) expect(t.map(chunkActions).reduce((a, b) => a + b)).toBeLessThanOrEqual(TRANSACT_MAX);
     }
     expect(waves).toHaveLength(3); // `big` spreads over three waves
-    expect(waves.flat(2).map((e) => e.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
+    const written = waves.flat(2).flatMap((c) => [...(c.claim ? [c.claim] : []), ...c.own]);
+    expect(written.map((e) => e.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
   });
 });
 

@@ -12,10 +12,12 @@ __webpack_require__.r(__webpack_exports__);
 __webpack_require__.d(__webpack_exports__, {
   DEFAULT_WINDOW_COUNT: () => (/* binding */ DEFAULT_WINDOW_COUNT),
   DynamoDBFPStore: () => (/* binding */ DynamoDBFPStore),
-  EVENTS_PER_TRANSACTION: () => (/* binding */ EVENTS_PER_TRANSACTION),
+  RECORD_ROUNDS: () => (/* binding */ RECORD_ROUNDS),
   TRANSACT_MAX: () => (/* binding */ TRANSACT_MAX),
   WINDOW_WRITE_ATTEMPTS: () => (/* binding */ WINDOW_WRITE_ATTEMPTS),
-  eventFromItem: () => (/* binding */ eventFromItem),
+  chunkActions: () => (/* binding */ chunkActions),
+  eventOfItem: () => (/* binding */ eventOfItem),
+  findingChunks: () => (/* binding */ findingChunks),
   markFromItem: () => (/* binding */ markFromItem),
   planTransactions: () => (/* binding */ planTransactions)
 });
@@ -122,8 +124,8 @@ var tables = __webpack_require__(9822);
  * FPStore on DynamoDB (`fp-events`). The item layout and the access pattern of each method are
  * documented in tables.ts. Round trips per check run: lookupMarks = one BatchGetItem (≤ 100 ids),
  * window (reviewed only, the check's) = one BatchGetItem of the rules' window items,
- * recordEvents = nothing for events already recorded, else one TransactWriteItems per 50 new
- * events (issued together).
+ * recordEvents = nothing for events already recorded, else one TransactWriteItems (one action
+ * per new finding).
  */
 
 
@@ -135,36 +137,34 @@ var tables = __webpack_require__(9822);
 const DEFAULT_WINDOW_COUNT = 200;
 /** TransactWriteItems takes at most 100 actions. */
 const TRANSACT_MAX = 100;
-/** A new event is two actions (its finding's head, its own item). */
-const EVENTS_PER_TRANSACTION = TRANSACT_MAX / 2;
 /**
  * Conditional writes of one window item before giving up. A failed condition means another
  * writer got through, so this bounds the writers racing on one rule, not the time.
  */
 const WINDOW_WRITE_ATTEMPTS = 10;
+/**
+ * Rounds of recordEvents before giving up. A round ends early only when a condition failed,
+ * which teaches the store what another writer did; so this bounds racing writers, not the time.
+ */
+const RECORD_ROUNDS = 10;
 const dynamodb_fp_store_OUTCOMES = ['pending', 'false_positive', 'true_positive'];
-const EVENT_ATTRIBUTE_PREFIX = tables/* keys */.HP.findingEventAttribute('');
+/** The head's event map. */
+const EV = 'ev';
 function normaliseIso(value) {
     return new Date(value).toISOString();
 }
-function eventKey(e) {
-    return { pk: tables/* keys */.HP.rulePk(e.ruleId), sk: tables/* keys */.HP.eventSk(normaliseIso(e.observedAt), e.eventId) };
-}
 function headKey(findingId) {
-    return { [tables/* FP_EVENTS */.bv.partitionKey]: (0,dynamodb_common.S)(tables/* keys */.HP.findingPk(findingId)), [tables/* FP_EVENTS */.bv.sortKey]: (0,dynamodb_common.S)(tables/* keys */.HP.findingMarkSk) };
+    return { [tables/* FP_EVENTS */.bv.partitionKey]: (0,dynamodb_common.S)(tables/* keys */.HP.findingPk(findingId)), [tables/* FP_EVENTS */.bv.sortKey]: (0,dynamodb_common.S)(tables/* keys */.HP.findingHeadSk) };
+}
+function ownKey(e) {
+    return { [tables/* FP_EVENTS */.bv.partitionKey]: (0,dynamodb_common.S)(tables/* keys */.HP.findingPk(e.findingId)), [tables/* FP_EVENTS */.bv.sortKey]: (0,dynamodb_common.S)(tables/* keys */.HP.findingEventSk(e.eventId)) };
 }
 function windowKey(ruleId) {
     return { [tables/* FP_EVENTS */.bv.partitionKey]: (0,dynamodb_common.S)(tables/* keys */.HP.rulePk(ruleId)), [tables/* FP_EVENTS */.bv.sortKey]: (0,dynamodb_common.S)(tables/* keys */.HP.ruleWindowSk) };
 }
-function eventItem(e, expiresAt) {
-    const { pk, sk } = eventKey(e);
-    const item = {
-        [tables/* FP_EVENTS */.bv.partitionKey]: (0,dynamodb_common.S)(pk),
-        [tables/* FP_EVENTS */.bv.sortKey]: (0,dynamodb_common.S)(sk),
-        [tables/* FP_EVENTS */.bv.gsiPartitionKey]: (0,dynamodb_common.S)(tables/* keys */.HP.findingPk(e.findingId)),
-        [tables/* FP_EVENTS */.bv.gsiSortKey]: (0,dynamodb_common.S)(tables/* keys */.HP.gsi1sk(e.ruleId, e.ruleVersion)),
-        [tables/* FP_EVENTS */.bv.ttlAttribute]: (0,dynamodb_common.N)(expiresAt),
-        kind: (0,dynamodb_common.S)('event'),
+/** The event as a map attribute; the reviewer travels with it both ways (upstream dropped it on read: FPR 0). */
+function eventMap(e, expiresAt) {
+    const m = {
         eventId: (0,dynamodb_common.S)(e.eventId),
         findingId: (0,dynamodb_common.S)(e.findingId),
         ruleId: (0,dynamodb_common.S)(e.ruleId),
@@ -172,45 +172,43 @@ function eventItem(e, expiresAt) {
         repository: (0,dynamodb_common.S)(e.repository),
         runId: (0,dynamodb_common.S)(e.runId),
         observedAt: (0,dynamodb_common.S)(e.observedAt),
-        outcome: (0,dynamodb_common.S)(e.outcome)
+        outcome: (0,dynamodb_common.S)(e.outcome),
+        [tables/* FP_EVENTS */.bv.ttlAttribute]: (0,dynamodb_common.N)(expiresAt)
     };
-    // The reviewer travels with the event both ways (upstream dropped it on read: FPR 0).
-    return (0,dynamodb_common/* putOptional */.QO)(item, { reviewer: e.reviewer, ticket: e.ticket, reviewedAt: e.reviewedAt });
+    return { M: (0,dynamodb_common/* putOptional */.QO)(m, { reviewer: e.reviewer, ticket: e.ticket, reviewedAt: e.reviewedAt }) };
 }
-/** An event item read back, every FPEvent field included. */
-function eventFromItem(item) {
-    const outcome = (0,dynamodb_common/* getS */.sd)(item, 'outcome');
+/** The item's event (head or further event), every FPEvent field included; null when it has none. */
+function eventOfItem(item) {
+    const v = item[EV];
+    const m = v && 'M' in v ? v.M : undefined;
+    if (!m)
+        return null;
+    const outcome = (0,dynamodb_common/* getS */.sd)(m, 'outcome');
     const e = {
-        eventId: (0,dynamodb_common/* getS */.sd)(item, 'eventId') ?? '',
-        findingId: (0,dynamodb_common/* getS */.sd)(item, 'findingId') ?? '',
-        ruleId: (0,dynamodb_common/* getS */.sd)(item, 'ruleId') ?? '',
-        ruleVersion: (0,dynamodb_common/* getS */.sd)(item, 'ruleVersion') ?? '',
-        repository: (0,dynamodb_common/* getS */.sd)(item, 'repository') ?? '',
-        runId: (0,dynamodb_common/* getS */.sd)(item, 'runId') ?? '',
-        observedAt: (0,dynamodb_common/* getS */.sd)(item, 'observedAt') ?? '',
+        eventId: (0,dynamodb_common/* getS */.sd)(m, 'eventId') ?? '',
+        findingId: (0,dynamodb_common/* getS */.sd)(m, 'findingId') ?? '',
+        ruleId: (0,dynamodb_common/* getS */.sd)(m, 'ruleId') ?? '',
+        ruleVersion: (0,dynamodb_common/* getS */.sd)(m, 'ruleVersion') ?? '',
+        repository: (0,dynamodb_common/* getS */.sd)(m, 'repository') ?? '',
+        runId: (0,dynamodb_common/* getS */.sd)(m, 'runId') ?? '',
+        observedAt: (0,dynamodb_common/* getS */.sd)(m, 'observedAt') ?? '',
         outcome: dynamodb_fp_store_OUTCOMES.includes(outcome) ? outcome : 'pending'
     };
     for (const k of ['reviewer', 'ticket', 'reviewedAt']) {
-        const v = (0,dynamodb_common/* getS */.sd)(item, k);
-        if (v !== undefined)
-            e[k] = v;
+        const x = (0,dynamodb_common/* getS */.sd)(m, k);
+        if (x !== undefined)
+            e[k] = x;
     }
-    return e;
+    return { event: e, expiresAt: (0,dynamodb_common/* getN */.lj)(m, tables/* FP_EVENTS */.bv.ttlAttribute) ?? 0 };
 }
-function markItem(pk, sk, m, markedAtMs) {
-    const item = {
-        [tables/* FP_EVENTS */.bv.partitionKey]: (0,dynamodb_common.S)(pk),
-        [tables/* FP_EVENTS */.bv.sortKey]: (0,dynamodb_common.S)(sk),
-        kind: (0,dynamodb_common.S)('mark'),
-        findingId: (0,dynamodb_common.S)(m.findingId),
-        outcome: (0,dynamodb_common.S)(m.outcome),
-        reviewer: (0,dynamodb_common.S)(m.reviewer),
-        markedAt: (0,dynamodb_common.S)(m.markedAt),
-        markedAtMs: (0,dynamodb_common.N)(markedAtMs)
+/** The index keys of an event: DESIGN's event key. */
+function indexAttributes(e) {
+    return {
+        [tables/* FP_EVENTS */.bv.gsiPartitionKey]: (0,dynamodb_common.S)(tables/* keys */.HP.gsi1pk(e.ruleId)),
+        [tables/* FP_EVENTS */.bv.gsiSortKey]: (0,dynamodb_common.S)(tables/* keys */.HP.gsi1sk(normaliseIso(e.observedAt), e.eventId))
     };
-    return (0,dynamodb_common/* putOptional */.QO)(item, { ruleId: m.ruleId, ticket: m.ticket });
 }
-/** A finding head is a mark only once marked: recording events creates heads without mark fields. */
+/** A head is a mark only once marked: recording events creates heads without mark fields. */
 function isMarkItem(item) {
     return (0,dynamodb_common/* getS */.sd)(item, 'markedAt') !== undefined && (0,dynamodb_common/* getS */.sd)(item, 'reviewer') !== undefined;
 }
@@ -229,19 +227,18 @@ function markFromItem(item) {
         m.ticket = ticket;
     return m;
 }
-/** The event ids a finding head records, and where their items are. */
-function recordedEvents(head) {
-    const out = new Map();
-    for (const [name, value] of Object.entries(head ?? {})) {
-        if (!name.startsWith(EVENT_ATTRIBUTE_PREFIX) || !value || !('M' in value) || !value.M)
-            continue;
-        const pk = (0,dynamodb_common/* getS */.sd)(value.M, 'pk');
-        const sk = (0,dynamodb_common/* getS */.sd)(value.M, 'sk');
-        const expiresAt = (0,dynamodb_common/* getN */.lj)(value.M, tables/* FP_EVENTS */.bv.ttlAttribute);
-        if (pk && sk && expiresAt !== undefined)
-            out.set(name.slice(EVENT_ATTRIBUTE_PREFIX.length), { pk, sk, expiresAt });
-    }
-    return out;
+function headState(item) {
+    if (!item)
+        return { event: null, mark: null };
+    const ev = eventOfItem(item);
+    const mark = isMarkItem(item) ? markFromItem(item) : null;
+    return {
+        event: ev ? { eventId: ev.event.eventId, expiresAt: ev.expiresAt } : null,
+        mark: mark ? { mark, markedAtMs: (0,dynamodb_common/* getN */.lj)(item, 'markedAtMs') ?? Date.parse(mark.markedAt) } : null
+    };
+}
+function isHeadItem(item) {
+    return (0,dynamodb_common/* getS */.sd)(item, tables/* FP_EVENTS */.bv.sortKey) === tables/* keys */.HP.findingHeadSk;
 }
 /** The event as the mark makes it: reviewed, with the mark's reviewer, ticket and time. */
 function applyMark(event, mark) {
@@ -284,24 +281,50 @@ function groupBy(items, key) {
     }
     return out;
 }
+/** Actions a chunk takes: its head action (if any) and one per further event. */
+function chunkActions(c) {
+    return (c.claim || c.expectHead !== null ? 1 : 0) + c.own.length;
+}
 /**
- * New events in transactions of at most 50, each finding's head at most once per transaction (a
- * transaction may not touch an item twice). Returns waves of transactions: the transactions of a
- * wave touch distinct heads and run together; a finding with more than 50 new events (the
- * contract allows it, a check run has one event per finding) spreads over successive waves.
+ * A finding's new events cut into chunks of at most 100 actions. Without a live head event the
+ * first event claims the head; further events go to their own items, each chunk with a head
+ * action that pins the head's event (so that an id is never both the head's and an item's).
  */
-function planTransactions(events, perTransaction = EVENTS_PER_TRANSACTION) {
+function findingChunks(findingId, events, headEvent, perTransaction = TRANSACT_MAX) {
+    const chunks = [];
+    let rest = [...events];
+    let head = headEvent;
+    if (head === null && rest.length > 0) {
+        const claim = rest[0];
+        const own = rest.slice(1, perTransaction);
+        chunks.push({ findingId, claim, expectHead: null, own });
+        rest = rest.slice(1 + own.length);
+        head = claim.eventId;
+    }
+    while (rest.length > 0) {
+        const own = rest.slice(0, perTransaction - 1);
+        chunks.push({ findingId, claim: null, expectHead: head, own });
+        rest = rest.slice(own.length);
+    }
+    return chunks;
+}
+/**
+ * Chunks packed into transactions of at most 100 actions, in waves: a finding's k-th chunk goes
+ * in wave k (a transaction may not touch an item twice, and its later chunks rely on the first
+ * one's claim); the transactions of a wave touch distinct findings and run together.
+ */
+function planTransactions(perFinding, perTransaction = TRANSACT_MAX) {
     const waves = [];
-    for (const group of groupBy(events, (e) => e.findingId).values()) {
-        for (let w = 0; w * perTransaction < group.length; w++) {
-            const piece = group.slice(w * perTransaction, (w + 1) * perTransaction);
+    for (const chunks of perFinding) {
+        chunks.forEach((chunk, w) => {
             const wave = (waves[w] ??= []);
-            const last = wave[wave.length - 1];
-            if (last && last.length + piece.length <= perTransaction)
-                last.push(...piece);
+            const size = chunkActions(chunk);
+            const fits = wave.find((t) => t.reduce((n, c) => n + chunkActions(c), 0) + size <= perTransaction);
+            if (fits)
+                fits.push(chunk);
             else
-                wave.push(piece);
-        }
+                wave.push([chunk]);
+        });
     }
     return waves;
 }
@@ -310,8 +333,10 @@ class DynamoDBFPStore {
     table;
     opts;
     resource;
-    /** Findings this process has read the head of, or written events of. */
-    known = new Map();
+    /** Heads this process has read or written. */
+    heads = new Map();
+    /** Further events this process knows recorded: `<findingId>\0<eventId>` → expiresAt. */
+    ownRecorded = new Map();
     /** Window items being written, per rule: later entries wait and go in the next write. */
     windowQueues = new Map();
     constructor(client, table, opts = {}) {
@@ -326,14 +351,29 @@ class DynamoDBFPStore {
     nowSec() {
         return Math.floor(this.now().getTime() / 1000);
     }
-    knownFinding(findingId) {
-        let k = this.known.get(findingId);
-        if (!k)
-            this.known.set(findingId, (k = { mark: null, events: new Map() }));
-        return k;
+    liveHeadEvent(findingId, nowSec) {
+        const ev = this.heads.get(findingId)?.event;
+        return ev && ev.expiresAt > nowSec ? ev.eventId : null;
     }
-    isKnownRecorded(e, nowSec) {
-        return (this.known.get(e.findingId)?.events.get(e.eventId) ?? 0) > nowSec;
+    isRecorded(e, nowSec) {
+        if (this.liveHeadEvent(e.findingId, nowSec) === e.eventId)
+            return true;
+        return (this.ownRecorded.get(`${e.findingId}\u0000${e.eventId}`) ?? 0) > nowSec;
+    }
+    /** Reads the heads (BatchGetItem) and remembers them; returns them by finding id. */
+    async readHeads(findingIds) {
+        const items = await (0,dynamodb_common/* batchGetAll */.Cy)(this.client, this.table, findingIds.map(headKey), this.opts);
+        const byId = new Map();
+        for (const item of items)
+            byId.set(((0,dynamodb_common/* getS */.sd)(item, tables/* FP_EVENTS */.bv.partitionKey) ?? '').slice('finding#'.length), item);
+        for (const id of findingIds)
+            this.heads.set(id, headState(byId.get(id)));
+        return byId;
+    }
+    async readHead(findingId) {
+        const out = await (0,dynamodb_common/* call */.T1)('GetItem', this.resource, this.opts, () => this.client.send(new dist_cjs/* GetItemCommand */.ZKh({ TableName: this.table, Key: headKey(findingId), ConsistentRead: true })));
+        this.heads.set(findingId, headState(out.Item));
+        return out.Item;
     }
     // ── recordEvents ───────────────────────────────────────────────────────────────────────────
     async recordEvents(events) {
@@ -348,174 +388,191 @@ class DynamoDBFPStore {
         for (const e of events)
             if (!unique.has(e.eventId))
                 unique.set(e.eventId, e);
+        const all = [...unique.values()];
         const nowSec = this.nowSec();
         const expiresAt = nowSec + (this.opts.ttlDays ?? tables/* FP_EVENTS */.bv.ttlDays) * 86_400;
-        // A run's findings were looked up first (lookupMarks): those already recorded cost nothing.
-        const fresh = [...unique.values()].filter((e) => !this.isKnownRecorded(e, nowSec));
+        // A check run looked its findings up first (lookupMarks): then there is nothing to read.
+        const unread = [...new Set(all.map((e) => e.findingId))].filter((id) => !this.heads.has(id));
+        if (unread.length > 0)
+            await this.readHeads(unread);
         const stored = [];
-        for (const wave of planTransactions(fresh)) {
-            const written = await Promise.all(wave.map((chunk) => this.writeNew(chunk, expiresAt, nowSec)));
-            stored.push(...written.flat());
-        }
-        await this.afterWrite([...unique.values()], stored, expiresAt);
-    }
-    /**
-     * Writes the events (one transaction) whose ids are not recorded yet; a cancelled transaction
-     * drops the duplicates it names and sends the rest again. Returns the events now stored as
-     * given (written, or found written with the same key: a retry whose answer was lost).
-     */
-    async writeNew(events, expiresAt, nowSec) {
-        const stored = [];
-        let pending = events;
-        while (pending.length > 0) {
-            const tx = this.transaction(pending, expiresAt, nowSec);
-            const reasons = await (0,dynamodb_common/* call */.T1)('TransactWriteItems', this.resource, this.opts, async () => {
-                try {
-                    await this.client.send(new dist_cjs/* TransactWriteItemsCommand */.DS2({ TransactItems: tx.items }));
-                    return null;
-                }
-                catch (error) {
-                    const r = conditionalCancellation(error);
-                    if (r)
-                        return r;
-                    throw error;
-                }
-            });
-            if (!reasons) {
-                for (const e of pending)
-                    this.knownFinding(e.findingId).events.set(e.eventId, expiresAt);
-                return [...stored, ...pending];
+        for (let round = 1;; round++) {
+            const fresh = all.filter((e) => !this.isRecorded(e, nowSec));
+            if (fresh.length === 0)
+                break;
+            if (round > RECORD_ROUNDS) {
+                throw new types/* StoreError */.A(`TransactWriteItems on ${this.resource}: ${fresh.length} event(s) still contended after ${RECORD_ROUNDS} rounds; record them again`, true);
             }
-            const duplicates = await this.duplicatesOf(tx, reasons, nowSec, expiresAt);
-            if (duplicates.size === 0)
-                throw new types/* StoreError */.A(`TransactWriteItems on ${this.resource}: a condition failed on no recorded event`, false);
-            for (const e of pending) {
-                const where = duplicates.get(e.eventId);
-                if (!where)
-                    continue;
-                this.knownFinding(e.findingId).events.set(e.eventId, where.expiresAt);
-                if (where.sk === eventKey(e).sk)
-                    stored.push(e);
-            }
-            pending = pending.filter((e) => !duplicates.has(e.eventId));
-        }
-        return stored;
-    }
-    /** Per finding, the head Update guarding its new event ids; per event, the Put of its item. */
-    transaction(events, expiresAt, nowSec) {
-        const tx = { items: [], owners: [] };
-        for (const [findingId, group] of groupBy(events, (e) => e.findingId)) {
-            tx.items.push(this.headGuard(findingId, group, expiresAt, nowSec));
-            tx.owners.push({ findingId, events: group, head: true });
-            for (const e of group) {
-                tx.items.push({
-                    Put: {
-                        TableName: this.table,
-                        Item: eventItem(e, expiresAt),
-                        ConditionExpression: 'attribute_not_exists(#pk)',
-                        ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey }
-                    }
-                });
-                tx.owners.push({ findingId, events: [e], head: false });
+            const perFinding = [...groupBy(fresh, (e) => e.findingId)].map(([id, group]) => findingChunks(id, group, this.liveHeadEvent(id, nowSec)));
+            for (const wave of planTransactions(perFinding)) {
+                const results = await Promise.all(wave.map((chunks) => this.writeChunks(chunks, expiresAt, nowSec)));
+                for (const r of results)
+                    stored.push(...r.written);
+                // A failed condition taught the store something: plan again from what it knows now.
+                if (results.some((r) => !r.complete))
+                    break;
             }
         }
-        return tx;
+        await this.afterWrite(stored, expiresAt);
     }
-    /**
-     * Sets `ev#<eventId>` on the finding's head for each event, on condition that none is there
-     * (or only an expired one: an event id whose event has expired is recorded anew). Touches no
-     * mark field. On failure DynamoDB returns the head as it was, which says which ids were there.
-     */
-    headGuard(findingId, events, expiresAt, nowSec) {
-        const names = { '#kind': 'kind', '#f': 'findingId', '#x': tables/* FP_EVENTS */.bv.ttlAttribute };
-        const values = { ':kind': (0,dynamodb_common.S)('finding'), ':f': (0,dynamodb_common.S)(findingId), ':now': (0,dynamodb_common.N)(nowSec) };
-        const set = ['#kind = :kind', '#f = :f'];
-        const guard = [];
-        events.forEach((e, i) => {
-            const { pk, sk } = eventKey(e);
-            names[`#e${i}`] = tables/* keys */.HP.findingEventAttribute(e.eventId);
-            values[`:e${i}`] = { M: { pk: (0,dynamodb_common.S)(pk), sk: (0,dynamodb_common.S)(sk), [tables/* FP_EVENTS */.bv.ttlAttribute]: (0,dynamodb_common.N)(expiresAt) } };
-            set.push(`#e${i} = :e${i}`);
-            guard.push(`(attribute_not_exists(#e${i}) OR #e${i}.#x <= :now)`);
+    /** One transaction. On a cancellation by conditions, learns from the items as they were. */
+    async writeChunks(chunks, expiresAt, nowSec) {
+        const items = [];
+        const owners = [];
+        for (const c of chunks) {
+            if (c.claim) {
+                items.push(this.claimAction(c.claim, expiresAt, nowSec));
+                owners.push({ kind: 'claim', findingId: c.findingId, event: c.claim });
+            }
+            else if (c.expectHead !== null) {
+                items.push(this.checkAction(c.findingId, c.expectHead));
+                owners.push({ kind: 'check', findingId: c.findingId, event: null });
+            }
+            for (const e of c.own) {
+                items.push(this.ownPut(e, expiresAt, nowSec));
+                owners.push({ kind: 'own', findingId: c.findingId, event: e });
+            }
+        }
+        const reasons = await (0,dynamodb_common/* call */.T1)('TransactWriteItems', this.resource, this.opts, async () => {
+            try {
+                await this.client.send(new dist_cjs/* TransactWriteItemsCommand */.DS2({ TransactItems: items }));
+                return null;
+            }
+            catch (error) {
+                const r = conditionalCancellation(error);
+                if (r)
+                    return r;
+                throw error;
+            }
         });
+        if (!reasons) {
+            const written = [];
+            for (const o of owners) {
+                if (!o.event)
+                    continue;
+                written.push(o.event);
+                if (o.kind === 'claim') {
+                    const state = this.heads.get(o.findingId) ?? { event: null, mark: null };
+                    this.heads.set(o.findingId, { ...state, event: { eventId: o.event.eventId, expiresAt } });
+                }
+                else
+                    this.ownRecorded.set(`${o.findingId}\u0000${o.event.eventId}`, expiresAt);
+            }
+            return { written, complete: true };
+        }
+        let learnt = false;
+        await Promise.all(reasons.map(async (reason, i) => {
+            const o = owners[i];
+            if (reason?.Code !== 'ConditionalCheckFailed' || !o)
+                return;
+            learnt = true;
+            if (o.kind === 'own' && o.event) {
+                // The item is there and live: the event was recorded before (the first record stays).
+                const was = reason.Item ? eventOfItem(reason.Item) : null;
+                this.ownRecorded.set(`${o.findingId}\u0000${o.event.eventId}`, was?.expiresAt ?? expiresAt);
+                return;
+            }
+            // The head changed (another writer claimed it, or marked it): its old image says how.
+            if (reason.Item)
+                this.heads.set(o.findingId, headState(reason.Item));
+            else
+                await this.readHead(o.findingId);
+        }));
+        if (!learnt)
+            throw new types/* StoreError */.A(`TransactWriteItems on ${this.resource}: cancelled on a condition it did not name`, false);
+        return { written: [], complete: false };
+    }
+    /**
+     * Claims the finding's head for the event: sets `ev` and the index keys on condition that the
+     * head has no live event, which makes recording idempotent per finding whatever the time.
+     * While unmarked the head expires with its event; a mark arriving in between fails the
+     * condition, and the next round claims without the TTL.
+     */
+    claimAction(e, expiresAt, nowSec) {
+        const marked = Boolean(this.heads.get(e.findingId)?.mark);
+        const names = {
+            '#kind': 'kind',
+            '#f': 'findingId',
+            '#ev': EV,
+            '#x': tables/* FP_EVENTS */.bv.ttlAttribute,
+            '#g1': tables/* FP_EVENTS */.bv.gsiPartitionKey,
+            '#g2': tables/* FP_EVENTS */.bv.gsiSortKey
+        };
+        const index = indexAttributes(e);
+        const values = {
+            ':kind': (0,dynamodb_common.S)('finding'),
+            ':f': (0,dynamodb_common.S)(e.findingId),
+            ':ev': eventMap(e, expiresAt),
+            ':g1': index[tables/* FP_EVENTS */.bv.gsiPartitionKey],
+            ':g2': index[tables/* FP_EVENTS */.bv.gsiSortKey],
+            ':now': (0,dynamodb_common.N)(nowSec)
+        };
+        const set = ['#kind = :kind', '#f = :f', '#ev = :ev', '#g1 = :g1', '#g2 = :g2'];
+        let condition = '(attribute_not_exists(#ev) OR #ev.#x <= :now)';
+        if (!marked) {
+            names['#m'] = 'markedAt';
+            values[':x'] = (0,dynamodb_common.N)(expiresAt);
+            set.push('#x = :x');
+            condition += ' AND attribute_not_exists(#m)';
+        }
         return {
             Update: {
                 TableName: this.table,
-                Key: headKey(findingId),
+                Key: headKey(e.findingId),
                 UpdateExpression: `SET ${set.join(', ')}`,
-                ConditionExpression: guard.join(' AND '),
+                ConditionExpression: condition,
                 ExpressionAttributeNames: names,
                 ExpressionAttributeValues: values,
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD'
             }
         };
     }
-    /** The events a cancelled transaction found already recorded, and where their items are. */
-    async duplicatesOf(tx, reasons, nowSec, expiresAt) {
-        const out = new Map();
-        await Promise.all(reasons.map(async (reason, i) => {
-            const owner = tx.owners[i];
-            if (reason?.Code !== 'ConditionalCheckFailed' || !owner)
-                return;
-            if (!owner.head) {
-                // The event item itself exists (same id, same observedAt): the retry of a write whose
-                // answer was lost (then the head failed too), or an event written before heads guarded ids.
-                const e = owner.events[0];
-                out.set(e.eventId, { ...eventKey(e), expiresAt });
-                return;
+    /** The head's event is still `eventId` (so the further events written with it are not it). */
+    checkAction(findingId, eventId) {
+        return {
+            ConditionCheck: {
+                TableName: this.table,
+                Key: headKey(findingId),
+                ConditionExpression: '#ev.#id = :id',
+                ExpressionAttributeNames: { '#ev': EV, '#id': 'eventId' },
+                ExpressionAttributeValues: { ':id': (0,dynamodb_common.S)(eventId) },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD'
             }
-            // The head's old image comes with the cancellation (ALL_OLD); read it when it does not.
-            const recorded = recordedEvents(reason.Item ?? (await this.readHead(owner.findingId)));
-            for (const e of owner.events) {
-                const where = recorded.get(e.eventId);
-                if (where && where.expiresAt > nowSec)
-                    out.set(e.eventId, where);
+        };
+    }
+    /** A further event's own item, on condition that it is absent or expired. */
+    ownPut(e, expiresAt, nowSec) {
+        return {
+            Put: {
+                TableName: this.table,
+                Item: {
+                    ...ownKey(e),
+                    ...indexAttributes(e),
+                    kind: (0,dynamodb_common.S)('event'),
+                    findingId: (0,dynamodb_common.S)(e.findingId),
+                    [EV]: eventMap(e, expiresAt),
+                    [tables/* FP_EVENTS */.bv.ttlAttribute]: (0,dynamodb_common.N)(expiresAt)
+                },
+                ConditionExpression: 'attribute_not_exists(#pk) OR #x <= :now',
+                ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey, '#x': tables/* FP_EVENTS */.bv.ttlAttribute },
+                ExpressionAttributeValues: { ':now': (0,dynamodb_common.N)(nowSec) },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD'
             }
-        }));
-        return out;
+        };
     }
     /**
-     * After a write: a mark this process knows that has no copy in an event's rule partition yet
-     * (made by finding id before any event of its finding existed) gets its copy; and events stored
-     * that are reviewed (their own outcome, or that known mark) join their rule's window item. No
-     * call at all in the usual case (pending events of unmarked findings). Failures are warnings:
-     * the events are recorded, and the next mark of the finding repairs both.
+     * Events written that are reviewed (their own outcome, or a mark this store knows) join their
+     * rule's window item. No call at all in the usual case (pending events of unmarked findings).
+     * Failures are warnings: the events are recorded, and the next mark of the finding repairs it.
      */
-    async afterWrite(events, stored, expiresAt) {
-        const copies = new Map();
-        for (const e of events) {
-            const known = this.known.get(e.findingId)?.mark;
-            if (known && !known.rules.has(e.ruleId))
-                copies.set(`${e.findingId}\u0000${e.ruleId}`, { known, ruleId: e.ruleId });
-        }
+    async afterWrite(stored, expiresAt) {
         const reviewed = [];
         for (const e of stored) {
-            const mark = this.known.get(e.findingId)?.mark?.mark;
+            const mark = this.heads.get(e.findingId)?.mark?.mark;
             if (mark || e.outcome !== 'pending')
                 reviewed.push({ event: applyMark(e, mark), expiresAt });
         }
-        const entries = groupBy(reviewed, (x) => x.event.ruleId);
-        await Promise.all([
-            ...[...copies.values()].map(({ known, ruleId }) => this.placeMarkCopy(known, ruleId)),
-            ...[...entries].map(([ruleId, list]) => this.queueWindowEntries(ruleId, list).catch((error) => this.opts.log?.warning(`Could not add ${list.length} reviewed event(s) to rule ${ruleId}'s window: ${error.message}`)))
-        ]);
-    }
-    async placeMarkCopy(known, ruleId) {
-        try {
-            await this.putMarkCopy(ruleId, known.mark, known.markedAtMs);
-            await (0,dynamodb_common/* call */.T1)('UpdateItem', this.resource, this.opts, () => this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
-                TableName: this.table,
-                Key: headKey(known.mark.findingId),
-                UpdateExpression: 'ADD #rules :r',
-                ConditionExpression: 'attribute_exists(#pk)',
-                ExpressionAttributeNames: { '#rules': 'rules', '#pk': tables/* FP_EVENTS */.bv.partitionKey },
-                ExpressionAttributeValues: { ':r': { SS: [ruleId] } }
-            })));
-            known.rules.add(ruleId);
-        }
-        catch (error) {
-            this.opts.log?.warning(`Could not apply the mark of finding ${known.mark.findingId} to rule ${ruleId}'s window: ${error.message}`);
-        }
+        await Promise.all([...groupBy(reviewed, (x) => x.event.ruleId)].map(([ruleId, list]) => this.queueWindowEntries(ruleId, list).catch((error) => this.opts.log?.warning(`Could not add ${list.length} reviewed event(s) to rule ${ruleId}'s window: ${error.message}`))));
     }
     // ── marks ──────────────────────────────────────────────────────────────────────────────────
     /** A PutItem under `condition`; false when the condition failed (nothing written). */
@@ -532,27 +589,16 @@ class DynamoDBFPStore {
             }
         });
     }
-    /** Conditional put: only when no newer mark is stored there. False when a newer one is. */
-    putIfNewer(item, markedAtMs) {
-        return this.conditionalPut(item, {
-            ConditionExpression: 'attribute_not_exists(#pk) OR #t <= :t',
-            ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey, '#t': 'markedAtMs' },
-            ExpressionAttributeValues: { ':t': (0,dynamodb_common.N)(markedAtMs) }
-        });
-    }
-    putMarkCopy(ruleId, mark, markedAtMs) {
-        return this.putIfNewer(markItem(tables/* keys */.HP.rulePk(ruleId), tables/* keys */.HP.ruleMarkSk(mark.findingId), mark, markedAtMs), markedAtMs);
-    }
     /**
-     * Sets the mark fields of the finding's head, on condition that no newer mark is there. An
-     * update, not a put: the head's `ev#` entries (the duplicate guard) stay. False when a newer
-     * mark stands.
+     * Sets the mark fields of the finding's head on condition that no newer mark is there, and
+     * removes its TTL (a verdict outlives the events). An update, not a put: the head's event
+     * stays. Returns the head as it now is, or null when a newer mark stands.
      */
-    async setHeadMark(mark, markedAtMs, rules) {
-        const names = { '#kind': 'kind', '#f': 'findingId', '#o': 'outcome', '#rv': 'reviewer', '#m': 'markedAt', '#t': 'markedAtMs' };
+    async setHeadMark(mark, markedAtMs) {
+        const names = { '#kind': 'kind', '#f': 'findingId', '#o': 'outcome', '#rv': 'reviewer', '#m': 'markedAt', '#t': 'markedAtMs', '#x': tables/* FP_EVENTS */.bv.ttlAttribute };
         const values = { ':kind': (0,dynamodb_common.S)('finding'), ':f': (0,dynamodb_common.S)(mark.findingId), ':o': (0,dynamodb_common.S)(mark.outcome), ':rv': (0,dynamodb_common.S)(mark.reviewer), ':m': (0,dynamodb_common.S)(mark.markedAt), ':t': (0,dynamodb_common.N)(markedAtMs) };
         const set = ['#kind = :kind', '#f = :f', '#o = :o', '#rv = :rv', '#m = :m', '#t = :t'];
-        const remove = [];
+        const remove = ['#x'];
         // A newer mark replaces the older one whole: a field it leaves out is removed.
         for (const [k, v] of [['ruleId', mark.ruleId], ['ticket', mark.ticket]]) {
             names[`#${k}`] = k;
@@ -563,163 +609,87 @@ class DynamoDBFPStore {
                 set.push(`#${k} = :${k}`);
             }
         }
-        let expression = `SET ${set.join(', ')}`;
-        if (remove.length > 0)
-            expression += ` REMOVE ${remove.join(', ')}`;
-        if (rules.size > 0) {
-            names['#rules'] = 'rules';
-            values[':rules'] = { SS: [...rules].sort() };
-            expression += ' ADD #rules :rules';
-        }
         return (0,dynamodb_common/* call */.T1)('UpdateItem', this.resource, this.opts, async () => {
             try {
-                await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
+                const out = await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
                     TableName: this.table,
                     Key: headKey(mark.findingId),
-                    UpdateExpression: expression,
+                    UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
                     ConditionExpression: 'attribute_not_exists(#t) OR #t <= :t',
                     ExpressionAttributeNames: names,
-                    ExpressionAttributeValues: values
+                    ExpressionAttributeValues: values,
+                    ReturnValues: 'ALL_NEW'
                 }));
-                return true;
+                return out.Attributes ?? null;
             }
             catch (error) {
                 if (isConditionalFailure(error))
-                    return false;
+                    return null;
                 throw error;
             }
         });
     }
-    async readHead(findingId) {
-        const out = await (0,dynamodb_common/* call */.T1)('GetItem', this.resource, this.opts, () => this.client.send(new dist_cjs/* GetItemCommand */.ZKh({ TableName: this.table, Key: headKey(findingId), ConsistentRead: true })));
-        return out.Item;
-    }
-    /** Every GSI FindingIndex item of a finding (keys only), all pages. */
-    findingIndexItems(findingId) {
+    /** Every item of a finding's partition (its head and further events), strongly consistent. */
+    findingItems(findingId) {
         return (0,dynamodb_common/* queryAll */.YG)(this.client, {
             TableName: this.table,
-            IndexName: tables/* FP_EVENTS */.bv.gsiName,
-            KeyConditionExpression: '#g = :g',
-            ExpressionAttributeNames: { '#g': tables/* FP_EVENTS */.bv.gsiPartitionKey },
-            ExpressionAttributeValues: { ':g': (0,dynamodb_common.S)(tables/* keys */.HP.findingPk(findingId)) }
-        }, `${this.resource} (index ${tables/* FP_EVENTS */.bv.gsiName})`, this.opts);
-    }
-    /**
-     * Keys of a finding's events: the head's entries (strongly consistent) and the index's (which
-     * also finds events recorded before heads recorded them).
-     */
-    eventKeysOf(head, indexed, nowSec) {
-        const found = new Map();
-        for (const where of recordedEvents(head).values())
-            if (where.expiresAt > nowSec)
-                found.set(`${where.pk}\u0000${where.sk}`, where);
-        for (const item of indexed) {
-            const pk = (0,dynamodb_common/* getS */.sd)(item, tables/* FP_EVENTS */.bv.partitionKey);
-            const sk = (0,dynamodb_common/* getS */.sd)(item, tables/* FP_EVENTS */.bv.sortKey);
-            if (pk && sk?.startsWith('event#'))
-                found.set(`${pk}\u0000${sk}`, { pk, sk });
-        }
-        return [...found.values()].map(({ pk, sk }) => ({ [tables/* FP_EVENTS */.bv.partitionKey]: (0,dynamodb_common.S)(pk), [tables/* FP_EVENTS */.bv.sortKey]: (0,dynamodb_common.S)(sk) }));
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey },
+            ExpressionAttributeValues: { ':pk': (0,dynamodb_common.S)(tables/* keys */.HP.findingPk(findingId)) },
+            ConsistentRead: true
+        }, this.resource, this.opts);
     }
     async mark(mark) {
         const problem = (0,fp_store/* fpRecordProblem */.$j)((0,fp_store/* markRecord */.Pz)(mark));
         if (problem)
             throw new types/* StoreError */.A(`invalid FP mark for ${JSON.stringify(mark.findingId)}: ${problem}`, false);
-        const markedAtMs = Date.parse(mark.markedAt);
-        const [head, indexed] = await Promise.all([this.readHead(mark.findingId), this.findingIndexItems(mark.findingId)]);
-        const eventKeys = this.eventKeysOf(head, indexed, this.nowSec());
-        const rules = new Set(head ? (0,dynamodb_common/* getSS */.pu)(head, 'rules') : []);
-        for (const k of eventKeys)
-            rules.add(((0,dynamodb_common/* getS */.sd)(k, tables/* FP_EVENTS */.bv.partitionKey) ?? '').slice('rule#'.length));
-        if (mark.ruleId)
-            rules.add(mark.ruleId);
-        const stored = { ...mark };
-        const [won] = await Promise.all([this.setHeadMark(stored, markedAtMs, rules), ...[...rules].map((r) => this.putMarkCopy(r, stored, markedAtMs))]);
-        if (!won)
+        const head = await this.setHeadMark({ ...mark }, Date.parse(mark.markedAt));
+        if (!head)
             return; // a newer mark stands, and its writer keeps the windows
-        const known = this.knownFinding(mark.findingId);
-        known.mark = { mark: stored, markedAtMs, rules };
-        for (const [id, where] of recordedEvents(head))
-            known.events.set(id, where.expiresAt);
-        await this.markInWindows(stored, eventKeys);
-    }
-    /** Reads the finding's events and writes them, with the mark's verdict, into their rules' window items. */
-    async markInWindows(mark, eventKeys) {
-        if (eventKeys.length === 0)
-            return;
+        const state = headState(head);
+        this.heads.set(mark.findingId, state);
+        // The finding's live events, with the mark's verdict, into their rules' window items.
         const nowSec = this.nowSec();
-        // The first record of an event id is the event (events recorded before the guard may repeat).
-        const first = new Map();
-        for (const item of await (0,dynamodb_common/* batchGetAll */.Cy)(this.client, this.table, eventKeys, this.opts)) {
-            const expiresAt = (0,dynamodb_common/* getN */.lj)(item, tables/* FP_EVENTS */.bv.ttlAttribute) ?? Number.MAX_SAFE_INTEGER;
-            if (expiresAt <= nowSec)
+        const entries = [];
+        for (const item of await this.findingItems(mark.findingId)) {
+            const ev = eventOfItem(item);
+            if (!ev || ev.expiresAt <= nowSec)
                 continue; // TTL deletion lags
-            const e = eventFromItem(item);
-            const prev = first.get(e.eventId);
-            if (!prev || Date.parse(e.observedAt) < Date.parse(prev.event.observedAt))
-                first.set(e.eventId, { event: applyMark(e, mark), expiresAt });
+            if (!isHeadItem(item))
+                this.ownRecorded.set(`${mark.findingId}\u0000${ev.event.eventId}`, ev.expiresAt);
+            entries.push({ event: applyMark(ev.event, state.mark?.mark), expiresAt: ev.expiresAt });
         }
-        const byRule = groupBy([...first.values()], (x) => x.event.ruleId);
-        await Promise.all([...byRule].map(([ruleId, entries]) => this.queueWindowEntries(ruleId, entries)));
+        await Promise.all([...groupBy(entries, (x) => x.event.ruleId)].map(([ruleId, list]) => this.queueWindowEntries(ruleId, list)));
     }
     async lookupMarks(findingIds) {
         const out = new Map();
         const ids = [...new Set(findingIds)];
         if (ids.length === 0)
             return out;
-        const items = await (0,dynamodb_common/* batchGetAll */.Cy)(this.client, this.table, ids.map((id) => headKey(id)), this.opts);
-        const seen = new Set();
-        for (const item of items) {
-            const findingId = ((0,dynamodb_common/* getS */.sd)(item, tables/* FP_EVENTS */.bv.partitionKey) ?? '').slice('finding#'.length);
-            seen.add(findingId);
-            const known = this.knownFinding(findingId);
-            for (const [id, where] of recordedEvents(item))
-                known.events.set(id, where.expiresAt);
-            if (!isMarkItem(item)) {
-                known.mark = null;
-                continue;
-            }
-            const mark = markFromItem(item);
-            out.set(findingId, mark);
-            known.mark = { mark, markedAtMs: (0,dynamodb_common/* getN */.lj)(item, 'markedAtMs') ?? Date.parse(mark.markedAt), rules: new Set((0,dynamodb_common/* getSS */.pu)(item, 'rules')) };
+        await this.readHeads(ids);
+        for (const id of ids) {
+            const mark = this.heads.get(id)?.mark?.mark;
+            if (mark)
+                out.set(id, { ...mark });
         }
-        for (const id of ids)
-            if (!seen.has(id))
-                this.knownFinding(id).mark = null;
-        return new Map([...out].map(([k, v]) => [k, { ...v }]));
+        return out;
     }
-    /**
-     * Events of each finding: one Query of the GSI FindingIndex per id (keys only, paginated),
-     * then BatchGetItem of those events and of the finding's head (its mark).
-     */
+    /** Every recorded event of each finding id: one Query of its partition per id, marks applied. */
     async findingEvents(findingIds) {
         const ids = [...new Set(findingIds)];
-        const eventKeys = await Promise.all(ids.map(async (id) => this.eventKeysOf(undefined, await this.findingIndexItems(id), 0)));
-        const wanted = eventKeys.flat();
+        const partitions = await Promise.all(ids.map((id) => this.findingItems(id)));
         const out = new Map();
-        if (wanted.length === 0)
-            return out;
-        const withEvents = ids.filter((_, i) => eventKeys[i].length > 0);
-        const items = await (0,dynamodb_common/* batchGetAll */.Cy)(this.client, this.table, [...wanted, ...withEvents.map((id) => headKey(id))], this.opts);
-        const marks = new Map();
-        const events = [];
-        for (const item of items) {
-            const sk = (0,dynamodb_common/* getS */.sd)(item, tables/* FP_EVENTS */.bv.sortKey) ?? '';
-            if (sk === tables/* keys */.HP.findingMarkSk) {
-                if (isMarkItem(item)) {
-                    const m = markFromItem(item);
-                    marks.set(m.findingId, m);
-                }
-            }
-            else if (sk.startsWith('event#'))
-                events.push(eventFromItem(item));
-        }
-        events.sort(newestFirst);
-        for (const e of events) {
-            const list = out.get(e.findingId) ?? [];
-            list.push(applyMark(e, marks.get(e.findingId)));
-            out.set(e.findingId, list);
-        }
+        ids.forEach((id, i) => {
+            const items = partitions[i];
+            const head = items.find(isHeadItem);
+            const mark = head && isMarkItem(head) ? markFromItem(head) : null;
+            const events = items.flatMap((item) => {
+                const ev = eventOfItem(item);
+                return ev ? [applyMark(ev.event, mark)] : [];
+            });
+            if (events.length > 0)
+                out.set(id, events.sort(newestFirst));
+        });
         return out;
     }
     // ── windows ────────────────────────────────────────────────────────────────────────────────
@@ -815,19 +785,22 @@ class DynamoDBFPStore {
             ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': tables/* FP_EVENTS */.bv.partitionKey } }
             : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': (0,dynamodb_common.N)(version) } });
     }
-    /** Count and since windows (calibrate mode): one Query of the rule's partition, newest first, paginated. */
+    /**
+     * Count and since windows (calibrate mode): one Query of RuleIndex per rule, newest first,
+     * paginated. Heads carry their mark; further events take theirs from their heads, read once
+     * per page that has any.
+     */
     async windowOf(ruleId, options) {
         const count = options.count ?? DEFAULT_WINDOW_COUNT;
         if (count <= 0)
             return [];
-        const names = { '#pk': tables/* FP_EVENTS */.bv.partitionKey };
-        const values = { ':pk': (0,dynamodb_common.S)(tables/* keys */.HP.rulePk(ruleId)) };
-        let condition = '#pk = :pk';
+        const names = { '#g1': tables/* FP_EVENTS */.bv.gsiPartitionKey };
+        const values = { ':g1': (0,dynamodb_common.S)(tables/* keys */.HP.gsi1pk(ruleId)) };
+        let condition = '#g1 = :g1';
         if (options.since) {
-            // `mark#…` sorts after every `event#…`, so the marks stay in range; `_window` does not.
-            names['#sk'] = tables/* FP_EVENTS */.bv.sortKey;
-            values[':from'] = (0,dynamodb_common.S)(tables/* keys */.HP.eventSkFloor(options.since.toISOString()));
-            condition += ' AND #sk >= :from';
+            names['#g2'] = tables/* FP_EVENTS */.bv.gsiSortKey;
+            values[':from'] = (0,dynamodb_common.S)(tables/* keys */.HP.gsi1skFloor(options.since.toISOString()));
+            condition += ' AND #g2 >= :from';
         }
         const marks = new Map();
         const picked = [];
@@ -835,27 +808,35 @@ class DynamoDBFPStore {
         const limit = Math.min(1000, Math.max(100, count * 2));
         let start;
         do {
-            const page = await (0,dynamodb_common/* call */.T1)('Query', this.resource, this.opts, () => this.client.send(new dist_cjs/* QueryCommand */.sfZ({
+            const page = await (0,dynamodb_common/* call */.T1)('Query', `${this.resource} (index ${tables/* FP_EVENTS */.bv.gsiName})`, this.opts, () => this.client.send(new dist_cjs/* QueryCommand */.sfZ({
                 TableName: this.table,
+                IndexName: tables/* FP_EVENTS */.bv.gsiName,
                 KeyConditionExpression: condition,
                 ExpressionAttributeNames: names,
                 ExpressionAttributeValues: values,
                 ScanIndexForward: false,
-                ConsistentRead: true,
                 Limit: limit,
                 ExclusiveStartKey: start
             })));
-            for (const item of page.Items ?? []) {
-                const sk = (0,dynamodb_common/* getS */.sd)(item, tables/* FP_EVENTS */.bv.sortKey) ?? '';
-                if (sk.startsWith('mark#')) {
-                    const m = markFromItem(item);
-                    marks.set(m.findingId, m);
-                    continue;
-                }
+            const items = page.Items ?? [];
+            for (const item of items)
+                if (isHeadItem(item))
+                    marks.set((0,dynamodb_common/* getS */.sd)(item, 'findingId') ?? '', isMarkItem(item) ? markFromItem(item) : null);
+            const headless = [...new Set(items.filter((i) => !isHeadItem(i)).map((i) => (0,dynamodb_common/* getS */.sd)(i, 'findingId') ?? ''))].filter((f) => !marks.has(f));
+            if (headless.length > 0) {
+                const heads = await (0,dynamodb_common/* batchGetAll */.Cy)(this.client, this.table, headless.map(headKey), this.opts);
+                for (const f of headless)
+                    marks.set(f, null);
+                for (const h of heads)
+                    if (isMarkItem(h))
+                        marks.set((0,dynamodb_common/* getS */.sd)(h, 'findingId') ?? '', markFromItem(h));
+            }
+            for (const item of items) {
+                const ev = eventOfItem(item);
                 // TTL deletion lags (up to days): an expired event is gone, and its id may be recorded anew.
-                if (!sk.startsWith('event#') || ((0,dynamodb_common/* getN */.lj)(item, tables/* FP_EVENTS */.bv.ttlAttribute) ?? Infinity) <= nowSec)
+                if (!ev || ev.expiresAt <= nowSec)
                     continue;
-                const e = applyMark(eventFromItem(item), marks.get((0,dynamodb_common/* getS */.sd)(item, 'findingId') ?? ''));
+                const e = applyMark(ev.event, marks.get(ev.event.findingId));
                 if (options.reviewedOnly && e.outcome === 'pending')
                     continue;
                 picked.push(e);

@@ -24,52 +24,58 @@ export const modules = {
  *
  * This module imports nothing (scripts/tables.mjs transpiles it on the fly) and never loads the SDK.
  *
- * ## fp-events: one table, four item kinds
+ * ## fp-events: one table, three item kinds
+ *
+ * Departs from DESIGN §7 on purpose (README, design notes): DESIGN keys events by rule
+ * (`rule#<id>` / `event#<iso>#<eventId>`) with a GSI by finding. Then no write can be its own
+ * duplicate guard (the time is in the key), so a new event cost a second action on the finding's
+ * head, and a first run of 51–100 new findings two transactions: five calls, over the budget of
+ * four. Here the roles are swapped: items are keyed by finding, and the GSI `RuleIndex` carries
+ * DESIGN's event key (`rule#<id>` / `event#<iso>#<eventId>`) for the windows.
  *
  * | item | pk | sk | other |
  * |---|---|---|---|
- * | event (a finding seen: the first record of an event id) | `rule#<ruleId>` | `event#<observedAt ISO>#<eventId>` | gsi1pk `finding#<findingId>`, gsi1sk `rule#<ruleId>#<ruleVersion>`, expiresAt (90 d), the FPEvent fields |
- * | finding head (what lookupMarks reads) | `finding#<findingId>` | `mark` | `kind` `finding`, `findingId`; per recorded event id an attribute `ev#<eventId>` = map {`pk`, `sk`, `expiresAt`} of its event item (the duplicate guard); once marked, the FPMark fields, `markedAtMs` and `rules` (string set of rule partitions holding a copy). No TTL. |
- * | mark, copy in the rule's partition (what count and since windows read) | `rule#<ruleId>` | `mark#<findingId>` | the FPMark fields, `markedAtMs` |
- * | reviewed window (what the check's demotion reads) | `rule#<ruleId>` | `_window` | `kind` `window`, `ruleId`, `entries`: JSON list of the rule's newest 200 reviewed events, verdicts applied, one per event id, newest first, each with its event's expiresAt; `version` (N). No TTL. |
+ * | finding head (what lookupMarks reads) | `finding#<findingId>` | `head` | `kind` `finding`, `findingId`; the finding's first live event as a map `ev` (FPEvent fields + `expiresAt`), with gsi1pk `rule#<ruleId>`, gsi1sk `event#<observedAt ISO>#<eventId>`; once marked, the FPMark fields and `markedAtMs`. TTL `expiresAt` (its event's) only while unmarked: a person's verdict does not expire. |
+ * | further event of the finding | `finding#<findingId>` | `event#<eventId>` | `kind` `event`, `findingId`, `ev`, gsi1pk, gsi1sk as above, TTL `expiresAt` (90 d) |
+ * | reviewed window (what the check's demotion reads) | `rule#<ruleId>` | `_window` | `kind` `window`, `ruleId`, `entries`: JSON list of the rule's newest 200 reviewed events, verdicts applied, one per event id, newest first, each with its event's expiresAt; `version` (N). No TTL, not indexed. |
  *
- * In a rule partition `_window` < `event#…` < `mark#…`: a descending Query meets the marks first,
- * then the events, the window item last (and skips it); `sk >= event#<since>` leaves it out.
+ * A check run records one event per finding (its id is stable per finding and repository), so
+ * its events are all head events: one key per finding to read (marks, and whether the event is
+ * recorded), one action per new finding to write.
  *
- * - `lookupMarks(ids)` is one BatchGetItem of `finding#<id>`/`mark` keys (100 keys per request;
- *   UnprocessedKeys retried with backoff). A head without mark fields is not a mark. Every head
- *   read tells which event ids of the finding are recorded; the store remembers them, so that
- *   recordEvents skips them without a call.
- * - `window(ruleIds, { reviewedOnly: true })` with a count of at most 200 and no since (the check's
- *   demotion read) is one BatchGetItem of the rules' `_window` items (100 keys per request).
- *   Entries whose event has passed its expiresAt are dropped on read.
- * - Other windows (by count, by since: calibrate mode) are one Query per rule on `pk = rule#<id>`
- *   (and `sk >= event#<since>` when a since is given), descending, paginated, issued
- *   concurrently. Because `mark#` sorts after `event#`, a descending Query meets the rule's marks
- *   before any event, so events come back with their reviewer, ticket and review time applied,
- *   in the same read (upstream dropped the reviewer on read and computed FPR 0).
- * - `recordEvents`: an event whose id is known recorded costs no call. Every other event is two
- *   actions of a TransactWriteItems: an Update of its finding's head setting `ev#<eventId>`,
- *   conditioned on that attribute being absent (or expired) — the guard that makes recording
- *   idempotent per event id whatever the observedAt, and that leaves the mark fields alone — and
- *   the Put of the event item (conditioned on `attribute_not_exists(pk)`). 50 events (100
- *   actions) per transaction, a head at most once per transaction, transactions concurrent. A
- *   cancelled transaction says which actions failed their condition (the head's old image, asked
- *   for with ALL_OLD, says which ids were there): those events are duplicates, dropped, and the
- *   rest written again. Reviewed events written (their own outcome, or a mark this store knows)
- *   are added to their rule's window item.
+ * - `lookupMarks(ids)` is one BatchGetItem of the heads (100 keys per request; UnprocessedKeys
+ *   retried with backoff). A head without mark fields is not a mark. The store remembers each
+ *   head read (its event, whether it is marked), so recordEvents writes only what is new.
+ * - `recordEvents`: heads not read yet are read first (one BatchGetItem; none in a check run,
+ *   whose lookupMarks read them). An event already recorded (the head's event, or one this
+ *   process wrote) costs nothing. A finding without a live head event claims the head with its
+ *   first new event: an Update conditioned on the head having no live `ev` — the write is its
+ *   own duplicate guard — and, while unmarked, setting the TTL on condition that no mark came
+ *   meanwhile. A finding's other events are Puts of their own items, conditioned on the item
+ *   being absent (or expired), next to either the claim or a ConditionCheck that the head's
+ *   event is still the one known (so an id is never both). All in TransactWriteItems of at most
+ *   100 actions, concurrent; a finding's later chunks in later waves. A cancelled transaction
+ *   says which conditions failed and returns the items as they were (ALL_OLD): the store learns
+ *   from them and sends the rest again. Reviewed events written (their own outcome, or a mark
+ *   the store knows) join their rule's window item.
  * - Round trips of a check run (≤ 100 findings): BatchGetItem (marks), BatchGetItem (windows), at
- *   most one UpdateItem (block counter), and for the events none when every finding was recorded
- *   before, one transaction for up to 50 new ones, two concurrent ones for 51–100 (a first run
- *   of 100 new findings is 5 requests).
- * - `mark` reads the head (GetItem) and the finding's events (GSI `FindingIndex`, plus the head's
- *   `ev#` entries), then updates the head's mark fields and puts the copy in each rule partition
- *   where the finding has events, each conditioned on "no newer mark", so the newest `markedAt`
- *   wins whatever the write order. When its mark wins it reads those events (BatchGetItem) and
- *   rewrites each concerned rule's window item: GetItem, then PutItem conditioned on the version
- *   read, read again and retried on conflict (marks made concurrently in one process are merged
- *   into one write per rule). Marks carry no TTL: a person's verdict does not expire with the
- *   events.
+ *   most one UpdateItem (block counter), at most one TransactWriteItems (new events), none when
+ *   every finding was recorded before.
+ * - `window(ruleIds, { reviewedOnly: true })` with a count of at most 200 and no since (the check's
+ *   demotion read) is one BatchGetItem of the rules' `_window` items. Entries whose event has
+ *   passed its expiresAt are dropped on read.
+ * - Other windows (by count, by since: calibrate mode) are one Query per rule of `RuleIndex`
+ *   (`gsi1pk = rule#<id>`, and `gsi1sk >= event#<since>`), descending, paginated, concurrent.
+ *   A head carries its mark; further events get theirs from their heads (one BatchGetItem per
+ *   page that has any), so events come back with reviewer, ticket and review time (upstream
+ *   dropped the reviewer on read and computed FPR 0). The index is eventually consistent: an
+ *   event written a moment before a calibration run may be missing from it.
+ * - `mark` updates the head's mark fields on condition that no newer mark is there (the newest
+ *   `markedAt` wins whatever the write order) and removes its TTL; when its mark wins it reads the
+ *   finding's events (one Query of its partition) and rewrites each concerned rule's window item:
+ *   GetItem, then PutItem conditioned on the version read, read again and retried on conflict
+ *   (marks made concurrently in one process are merged into one write per rule).
+ * - `findingEvents(ids)` is one Query per id of the finding's partition.
  *
  * ## block-counter
  * pk `bucketKey` = `<repo>#<yyyy-mm-ddThh>`; `count` (number), `runs` (string set of
@@ -86,7 +92,7 @@ const FP_EVENTS = {
     logicalName: 'fp-events',
     partitionKey: 'pk',
     sortKey: 'sk',
-    gsiName: 'FindingIndex',
+    gsiName: 'RuleIndex',
     gsiPartitionKey: 'gsi1pk',
     gsiSortKey: 'gsi1sk',
     ttlAttribute: 'expiresAt',
@@ -120,16 +126,15 @@ const DEFAULT_TABLE_NAMES = {
 /** Key builders (the value formats of DESIGN §7). */
 const keys = {
     rulePk: (ruleId) => `rule#${ruleId}`,
-    eventSk: (observedAtIso, eventId) => `event#${observedAtIso}#${eventId}`,
-    eventSkFloor: (sinceIso) => `event#${sinceIso}`,
     findingPk: (findingId) => `finding#${findingId}`,
-    findingMarkSk: 'mark',
-    /** Attribute of the finding head recording one event id (the duplicate guard). */
-    findingEventAttribute: (eventId) => `ev#${eventId}`,
-    ruleMarkSk: (findingId) => `mark#${findingId}`,
-    /** Sorts before `event#` (outside since ranges) and so last in a descending Query. */
+    findingHeadSk: 'head',
+    /** A finding's further event (one that is not its head's). */
+    findingEventSk: (eventId) => `event#${eventId}`,
     ruleWindowSk: '_window',
-    gsi1sk: (ruleId, ruleVersion) => `rule#${ruleId}#${ruleVersion}`,
+    /** RuleIndex keys of an event: DESIGN's event key. */
+    gsi1pk: (ruleId) => `rule#${ruleId}`,
+    gsi1sk: (observedAtIso, eventId) => `event#${observedAtIso}#${eventId}`,
+    gsi1skFloor: (sinceIso) => `event#${sinceIso}`,
     bucketKey: (repository, hourBucket) => `${repository}#${hourBucket}`,
     consentSk: (scope, resource) => `${scope}#${resource}`,
     calibrationPk: (ruleId) => `rule#${ruleId}`,
@@ -150,9 +155,12 @@ const DEFAULT_NONCE_PARAMETER_PATH = '/guardian/prod/';
 const NONCE_CACHE_MS = 60 * 60 * 1000;
 /** IAM actions the action's role needs, per resource (least privilege; infra/terraform must match). */
 const IAM_ACTIONS = {
-    /** On the four tables. Transactions are authorised per item (PutItem, UpdateItem), so no Transact* action. */
-    dynamodbTables: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
-    /** On `<fp-events>/index/FindingIndex`. */
+    /**
+     * On the four tables. Transactions are authorised per action (PutItem, UpdateItem,
+     * ConditionCheckItem), so no Transact* action.
+     */
+    dynamodbTables: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    /** On `<fp-events>/index/RuleIndex`. */
     dynamodbIndex: ['dynamodb:Query'],
     /** On the baseline objects. */
     s3Objects: ['s3:GetObject', 's3:PutObject'],
@@ -184,7 +192,8 @@ function tableDefinitions(names = {}) {
                     {
                         IndexName: FP_EVENTS.gsiName,
                         KeySchema: [hash(FP_EVENTS.gsiPartitionKey), range(FP_EVENTS.gsiSortKey)],
-                        Projection: { ProjectionType: 'KEYS_ONLY' }
+                        // Windows read events (and heads' marks) from the index itself.
+                        Projection: { ProjectionType: 'ALL' }
                     }
                 ]
             }

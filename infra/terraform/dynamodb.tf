@@ -23,11 +23,13 @@ resource "aws_dynamodb_table" "fp_events" {
     type = "S"
   }
 
+  # Items are keyed by finding; the index carries DESIGN's event key (rule#<id> /
+  # event#<iso>#<eventId>) for the calibration windows, which read events from it.
   global_secondary_index {
-    name            = "FindingIndex"
+    name            = "RuleIndex"
     hash_key        = "gsi1pk"
     range_key       = "gsi1sk"
-    projection_type = "KEYS_ONLY"
+    projection_type = "ALL"
   }
 
   ttl {

@@ -62,14 +62,14 @@ data "aws_iam_policy_document" "pm_action" {
   statement {
     sid       = "Tables"
     effect    = "Allow"
-    actions   = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
     resources = local.table_arns
   }
   statement {
-    sid       = "FindingIndex"
+    sid       = "RuleIndex"
     effect    = "Allow"
     actions   = ["dynamodb:Query"]
-    resources = ["${aws_dynamodb_table.fp_events.arn}/index/FindingIndex"]
+    resources = ["${aws_dynamodb_table.fp_events.arn}/index/RuleIndex"]
   }
   statement {
     sid       = "BaselineObjects"

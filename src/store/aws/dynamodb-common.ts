@@ -24,8 +24,8 @@ export interface AwsStoreOptions {
 
 /** Required IAM action per API call, for access-denied messages. */
 const IAM_ACTION: Record<string, string> = {
-  // Authorised per action: the event Puts and the finding-head Updates.
-  TransactWriteItems: 'dynamodb:PutItem and dynamodb:UpdateItem',
+  // Authorised per action: the head claims (Update), further events (Put) and head checks.
+  TransactWriteItems: 'dynamodb:UpdateItem, dynamodb:PutItem and dynamodb:ConditionCheckItem',
   BatchGetItem: 'dynamodb:BatchGetItem',
   GetItem: 'dynamodb:GetItem',
   PutItem: 'dynamodb:PutItem',

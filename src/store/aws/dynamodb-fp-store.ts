@@ -2,8 +2,8 @@
  * FPStore on DynamoDB (`fp-events`). The item layout and the access pattern of each method are
  * documented in tables.ts. Round trips per check run: lookupMarks = one BatchGetItem (≤ 100 ids),
  * window (reviewed only, the check's) = one BatchGetItem of the rules' window items,
- * recordEvents = nothing for events already recorded, else one TransactWriteItems per 50 new
- * events (issued together).
+ * recordEvents = nothing for events already recorded, else one TransactWriteItems (one action
+ * per new finding).
  */
 import {
   GetItemCommand,
@@ -20,44 +20,38 @@ import { classifyAwsError } from '../../aws/retry.js';
 import { eventRecord, fpRecordProblem, markRecord } from '../local/fp-store.js';
 import type { FPEvent, FPMark, FPOutcome, FPStore, WindowOptions } from '../types.js';
 import { StoreError } from '../types.js';
-import { batchGetAll, call, getN, getS, getSS, N, putOptional, queryAll, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
+import { batchGetAll, call, getN, getS, N, putOptional, queryAll, S, type AwsStoreOptions, type Item } from './dynamodb-common.js';
 import { decodeEntries, encodeEntries, liveEvents, mergeEntries, newestFirst, WINDOW_ENTRIES_MAX, type WindowEntry } from './fp-reviewed-window.js';
 import { FP_EVENTS, keys } from './tables.js';
 
 export const DEFAULT_WINDOW_COUNT = 200;
 /** TransactWriteItems takes at most 100 actions. */
 export const TRANSACT_MAX = 100;
-/** A new event is two actions (its finding's head, its own item). */
-export const EVENTS_PER_TRANSACTION = TRANSACT_MAX / 2;
 /**
  * Conditional writes of one window item before giving up. A failed condition means another
  * writer got through, so this bounds the writers racing on one rule, not the time.
  */
 export const WINDOW_WRITE_ATTEMPTS = 10;
+/**
+ * Rounds of recordEvents before giving up. A round ends early only when a condition failed,
+ * which teaches the store what another writer did; so this bounds racing writers, not the time.
+ */
+export const RECORD_ROUNDS = 10;
 
 const OUTCOMES: readonly FPOutcome[] = ['pending', 'false_positive', 'true_positive'];
-const EVENT_ATTRIBUTE_PREFIX = keys.findingEventAttribute('');
+/** The head's event map. */
+const EV = 'ev';
 
 interface KnownMark {
   mark: FPMark;
   markedAtMs: number;
-  /** Rule partitions that hold a copy of the mark. */
-  rules: Set<string>;
 }
 
-/** What this process learnt of a finding from its head (lookupMarks, mark) or its own writes. */
-interface KnownFinding {
-  /** null: none as far as this process knows. */
+/** What this process knows of a finding's head, from reading it or from its own writes. */
+interface HeadState {
+  /** The head's event: its id and expiry (epoch seconds); null when it has none. */
+  event: { eventId: string; expiresAt: number } | null;
   mark: KnownMark | null;
-  /** Recorded event ids → their expiresAt (epoch seconds). */
-  events: Map<string, number>;
-}
-
-/** Where a recorded event lives, as its finding's head says. */
-interface RecordedEvent {
-  pk: string;
-  sk: string;
-  expiresAt: number;
 }
 
 export interface DynamoDBFPStoreOptions extends AwsStoreOptions {
@@ -69,27 +63,21 @@ function normaliseIso(value: string): string {
   return new Date(value).toISOString();
 }
 
-function eventKey(e: FPEvent): { pk: string; sk: string } {
-  return { pk: keys.rulePk(e.ruleId), sk: keys.eventSk(normaliseIso(e.observedAt), e.eventId) };
+function headKey(findingId: string): Item {
+  return { [FP_EVENTS.partitionKey]: S(keys.findingPk(findingId)), [FP_EVENTS.sortKey]: S(keys.findingHeadSk) };
 }
 
-function headKey(findingId: string): Item {
-  return { [FP_EVENTS.partitionKey]: S(keys.findingPk(findingId)), [FP_EVENTS.sortKey]: S(keys.findingMarkSk) };
+function ownKey(e: FPEvent): Item {
+  return { [FP_EVENTS.partitionKey]: S(keys.findingPk(e.findingId)), [FP_EVENTS.sortKey]: S(keys.findingEventSk(e.eventId)) };
 }
 
 function windowKey(ruleId: string): Item {
   return { [FP_EVENTS.partitionKey]: S(keys.rulePk(ruleId)), [FP_EVENTS.sortKey]: S(keys.ruleWindowSk) };
 }
 
-function eventItem(e: FPEvent, expiresAt: number): Item {
-  const { pk, sk } = eventKey(e);
-  const item: Item = {
-    [FP_EVENTS.partitionKey]: S(pk),
-    [FP_EVENTS.sortKey]: S(sk),
-    [FP_EVENTS.gsiPartitionKey]: S(keys.findingPk(e.findingId)),
-    [FP_EVENTS.gsiSortKey]: S(keys.gsi1sk(e.ruleId, e.ruleVersion)),
-    [FP_EVENTS.ttlAttribute]: N(expiresAt),
-    kind: S('event'),
+/** The event as a map attribute; the reviewer travels with it both ways (upstream dropped it on read: FPR 0). */
+function eventMap(e: FPEvent, expiresAt: number): AttributeValue {
+  const m: Item = {
     eventId: S(e.eventId),
     findingId: S(e.findingId),
     ruleId: S(e.ruleId),
@@ -97,47 +85,44 @@ function eventItem(e: FPEvent, expiresAt: number): Item {
     repository: S(e.repository),
     runId: S(e.runId),
     observedAt: S(e.observedAt),
-    outcome: S(e.outcome)
+    outcome: S(e.outcome),
+    [FP_EVENTS.ttlAttribute]: N(expiresAt)
   };
-  // The reviewer travels with the event both ways (upstream dropped it on read: FPR 0).
-  return putOptional(item, { reviewer: e.reviewer, ticket: e.ticket, reviewedAt: e.reviewedAt });
+  return { M: putOptional(m, { reviewer: e.reviewer, ticket: e.ticket, reviewedAt: e.reviewedAt }) };
 }
 
-/** An event item read back, every FPEvent field included. */
-export function eventFromItem(item: Item): FPEvent {
-  const outcome = getS(item, 'outcome') as FPOutcome;
+/** The item's event (head or further event), every FPEvent field included; null when it has none. */
+export function eventOfItem(item: Item): { event: FPEvent; expiresAt: number } | null {
+  const v = item[EV];
+  const m = v && 'M' in v ? v.M : undefined;
+  if (!m) return null;
+  const outcome = getS(m, 'outcome') as FPOutcome;
   const e: FPEvent = {
-    eventId: getS(item, 'eventId') ?? '',
-    findingId: getS(item, 'findingId') ?? '',
-    ruleId: getS(item, 'ruleId') ?? '',
-    ruleVersion: getS(item, 'ruleVersion') ?? '',
-    repository: getS(item, 'repository') ?? '',
-    runId: getS(item, 'runId') ?? '',
-    observedAt: getS(item, 'observedAt') ?? '',
+    eventId: getS(m, 'eventId') ?? '',
+    findingId: getS(m, 'findingId') ?? '',
+    ruleId: getS(m, 'ruleId') ?? '',
+    ruleVersion: getS(m, 'ruleVersion') ?? '',
+    repository: getS(m, 'repository') ?? '',
+    runId: getS(m, 'runId') ?? '',
+    observedAt: getS(m, 'observedAt') ?? '',
     outcome: OUTCOMES.includes(outcome) ? outcome : 'pending'
   };
   for (const k of ['reviewer', 'ticket', 'reviewedAt'] as const) {
-    const v = getS(item, k);
-    if (v !== undefined) e[k] = v;
+    const x = getS(m, k);
+    if (x !== undefined) e[k] = x;
   }
-  return e;
+  return { event: e, expiresAt: getN(m, FP_EVENTS.ttlAttribute) ?? 0 };
 }
 
-function markItem(pk: string, sk: string, m: FPMark, markedAtMs: number): Item {
-  const item: Item = {
-    [FP_EVENTS.partitionKey]: S(pk),
-    [FP_EVENTS.sortKey]: S(sk),
-    kind: S('mark'),
-    findingId: S(m.findingId),
-    outcome: S(m.outcome),
-    reviewer: S(m.reviewer),
-    markedAt: S(m.markedAt),
-    markedAtMs: N(markedAtMs)
+/** The index keys of an event: DESIGN's event key. */
+function indexAttributes(e: FPEvent): Item {
+  return {
+    [FP_EVENTS.gsiPartitionKey]: S(keys.gsi1pk(e.ruleId)),
+    [FP_EVENTS.gsiSortKey]: S(keys.gsi1sk(normaliseIso(e.observedAt), e.eventId))
   };
-  return putOptional(item, { ruleId: m.ruleId, ticket: m.ticket });
 }
 
-/** A finding head is a mark only once marked: recording events creates heads without mark fields. */
+/** A head is a mark only once marked: recording events creates heads without mark fields. */
 function isMarkItem(item: Item): boolean {
   return getS(item, 'markedAt') !== undefined && getS(item, 'reviewer') !== undefined;
 }
@@ -156,21 +141,22 @@ export function markFromItem(item: Item): FPMark {
   return m;
 }
 
-/** The event ids a finding head records, and where their items are. */
-function recordedEvents(head: Item | undefined): Map<string, RecordedEvent> {
-  const out = new Map<string, RecordedEvent>();
-  for (const [name, value] of Object.entries(head ?? {})) {
-    if (!name.startsWith(EVENT_ATTRIBUTE_PREFIX) || !value || !('M' in value) || !value.M) continue;
-    const pk = getS(value.M, 'pk');
-    const sk = getS(value.M, 'sk');
-    const expiresAt = getN(value.M, FP_EVENTS.ttlAttribute);
-    if (pk && sk && expiresAt !== undefined) out.set(name.slice(EVENT_ATTRIBUTE_PREFIX.length), { pk, sk, expiresAt });
-  }
-  return out;
+function headState(item: Item | undefined): HeadState {
+  if (!item) return { event: null, mark: null };
+  const ev = eventOfItem(item);
+  const mark = isMarkItem(item) ? markFromItem(item) : null;
+  return {
+    event: ev ? { eventId: ev.event.eventId, expiresAt: ev.expiresAt } : null,
+    mark: mark ? { mark, markedAtMs: getN(item, 'markedAtMs') ?? Date.parse(mark.markedAt) } : null
+  };
+}
+
+function isHeadItem(item: Item): boolean {
+  return getS(item, FP_EVENTS.sortKey) === keys.findingHeadSk;
 }
 
 /** The event as the mark makes it: reviewed, with the mark's reviewer, ticket and time. */
-function applyMark(event: FPEvent, mark: FPMark | undefined): FPEvent {
+function applyMark(event: FPEvent, mark: FPMark | undefined | null): FPEvent {
   if (!mark) return event;
   const { reviewer: _r, ticket: _t, reviewedAt: _a, ...base } = event;
   const out: FPEvent = { ...base, outcome: mark.outcome, reviewer: mark.reviewer, reviewedAt: mark.markedAt };
@@ -213,29 +199,69 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /**
- * New events in transactions of at most 50, each finding's head at most once per transaction (a
- * transaction may not touch an item twice). Returns waves of transactions: the transactions of a
- * wave touch distinct heads and run together; a finding with more than 50 new events (the
- * contract allows it, a check run has one event per finding) spreads over successive waves.
+ * One finding's share of a write: the head action (the claim of the head by `claim`, or a check
+ * that the head's event is still `expectHead`) and the Puts of further events.
  */
-export function planTransactions(events: readonly FPEvent[], perTransaction = EVENTS_PER_TRANSACTION): FPEvent[][][] {
-  const waves: FPEvent[][][] = [];
-  for (const group of groupBy(events, (e) => e.findingId).values()) {
-    for (let w = 0; w * perTransaction < group.length; w++) {
-      const piece = group.slice(w * perTransaction, (w + 1) * perTransaction);
+export interface FindingChunk {
+  findingId: string;
+  claim: FPEvent | null;
+  expectHead: string | null;
+  own: FPEvent[];
+}
+
+/** Actions a chunk takes: its head action (if any) and one per further event. */
+export function chunkActions(c: FindingChunk): number {
+  return (c.claim || c.expectHead !== null ? 1 : 0) + c.own.length;
+}
+
+/**
+ * A finding's new events cut into chunks of at most 100 actions. Without a live head event the
+ * first event claims the head; further events go to their own items, each chunk with a head
+ * action that pins the head's event (so that an id is never both the head's and an item's).
+ */
+export function findingChunks(findingId: string, events: readonly FPEvent[], headEvent: string | null, perTransaction = TRANSACT_MAX): FindingChunk[] {
+  const chunks: FindingChunk[] = [];
+  let rest = [...events];
+  let head = headEvent;
+  if (head === null && rest.length > 0) {
+    const claim = rest[0];
+    const own = rest.slice(1, perTransaction);
+    chunks.push({ findingId, claim, expectHead: null, own });
+    rest = rest.slice(1 + own.length);
+    head = claim.eventId;
+  }
+  while (rest.length > 0) {
+    const own = rest.slice(0, perTransaction - 1);
+    chunks.push({ findingId, claim: null, expectHead: head, own });
+    rest = rest.slice(own.length);
+  }
+  return chunks;
+}
+
+/**
+ * Chunks packed into transactions of at most 100 actions, in waves: a finding's k-th chunk goes
+ * in wave k (a transaction may not touch an item twice, and its later chunks rely on the first
+ * one's claim); the transactions of a wave touch distinct findings and run together.
+ */
+export function planTransactions(perFinding: readonly FindingChunk[][], perTransaction = TRANSACT_MAX): FindingChunk[][][] {
+  const waves: FindingChunk[][][] = [];
+  for (const chunks of perFinding) {
+    chunks.forEach((chunk, w) => {
       const wave = (waves[w] ??= []);
-      const last = wave[wave.length - 1];
-      if (last && last.length + piece.length <= perTransaction) last.push(...piece);
-      else wave.push(piece);
-    }
+      const size = chunkActions(chunk);
+      const fits = wave.find((t) => t.reduce((n, c) => n + chunkActions(c), 0) + size <= perTransaction);
+      if (fits) fits.push(chunk);
+      else wave.push([chunk]);
+    });
   }
   return waves;
 }
 
-/** One transaction's actions, and for each action the finding and events it stands for. */
-interface Transaction {
-  items: TransactWriteItem[];
-  owners: { findingId: string; events: FPEvent[]; head: boolean }[];
+/** What an action of a transaction stands for. */
+interface ActionOwner {
+  kind: 'claim' | 'check' | 'own';
+  findingId: string;
+  event: FPEvent | null;
 }
 
 /** Window entries waiting to be written for one rule, and who waits for them. */
@@ -246,8 +272,10 @@ interface WindowQueue {
 
 export class DynamoDBFPStore implements FPStore {
   private readonly resource: string;
-  /** Findings this process has read the head of, or written events of. */
-  private readonly known = new Map<string, KnownFinding>();
+  /** Heads this process has read or written. */
+  private readonly heads = new Map<string, HeadState>();
+  /** Further events this process knows recorded: `<findingId>\0<eventId>` → expiresAt. */
+  private readonly ownRecorded = new Map<string, number>();
   /** Window items being written, per rule: later entries wait and go in the next write. */
   private readonly windowQueues = new Map<string, WindowQueue>();
 
@@ -267,14 +295,31 @@ export class DynamoDBFPStore implements FPStore {
     return Math.floor(this.now().getTime() / 1000);
   }
 
-  private knownFinding(findingId: string): KnownFinding {
-    let k = this.known.get(findingId);
-    if (!k) this.known.set(findingId, (k = { mark: null, events: new Map() }));
-    return k;
+  private liveHeadEvent(findingId: string, nowSec: number): string | null {
+    const ev = this.heads.get(findingId)?.event;
+    return ev && ev.expiresAt > nowSec ? ev.eventId : null;
   }
 
-  private isKnownRecorded(e: FPEvent, nowSec: number): boolean {
-    return (this.known.get(e.findingId)?.events.get(e.eventId) ?? 0) > nowSec;
+  private isRecorded(e: FPEvent, nowSec: number): boolean {
+    if (this.liveHeadEvent(e.findingId, nowSec) === e.eventId) return true;
+    return (this.ownRecorded.get(`${e.findingId}\u0000${e.eventId}`) ?? 0) > nowSec;
+  }
+
+  /** Reads the heads (BatchGetItem) and remembers them; returns them by finding id. */
+  private async readHeads(findingIds: string[]): Promise<Map<string, Item>> {
+    const items = await batchGetAll(this.client, this.table, findingIds.map(headKey), this.opts);
+    const byId = new Map<string, Item>();
+    for (const item of items) byId.set((getS(item, FP_EVENTS.partitionKey) ?? '').slice('finding#'.length), item);
+    for (const id of findingIds) this.heads.set(id, headState(byId.get(id)));
+    return byId;
+  }
+
+  private async readHead(findingId: string): Promise<Item | undefined> {
+    const out = await call('GetItem', this.resource, this.opts, () =>
+      this.client.send(new GetItemCommand({ TableName: this.table, Key: headKey(findingId), ConsistentRead: true }))
+    );
+    this.heads.set(findingId, headState(out.Item));
+    return out.Item;
   }
 
   // ── recordEvents ───────────────────────────────────────────────────────────────────────────
@@ -287,99 +332,130 @@ export class DynamoDBFPStore implements FPStore {
     }
     const unique = new Map<string, FPEvent>();
     for (const e of events) if (!unique.has(e.eventId)) unique.set(e.eventId, e);
+    const all = [...unique.values()];
     const nowSec = this.nowSec();
     const expiresAt = nowSec + (this.opts.ttlDays ?? FP_EVENTS.ttlDays) * 86_400;
-    // A run's findings were looked up first (lookupMarks): those already recorded cost nothing.
-    const fresh = [...unique.values()].filter((e) => !this.isKnownRecorded(e, nowSec));
+    // A check run looked its findings up first (lookupMarks): then there is nothing to read.
+    const unread = [...new Set(all.map((e) => e.findingId))].filter((id) => !this.heads.has(id));
+    if (unread.length > 0) await this.readHeads(unread);
+
     const stored: FPEvent[] = [];
-    for (const wave of planTransactions(fresh)) {
-      const written = await Promise.all(wave.map((chunk) => this.writeNew(chunk, expiresAt, nowSec)));
-      stored.push(...written.flat());
-    }
-    await this.afterWrite([...unique.values()], stored, expiresAt);
-  }
-
-  /**
-   * Writes the events (one transaction) whose ids are not recorded yet; a cancelled transaction
-   * drops the duplicates it names and sends the rest again. Returns the events now stored as
-   * given (written, or found written with the same key: a retry whose answer was lost).
-   */
-  private async writeNew(events: FPEvent[], expiresAt: number, nowSec: number): Promise<FPEvent[]> {
-    const stored: FPEvent[] = [];
-    let pending = events;
-    while (pending.length > 0) {
-      const tx = this.transaction(pending, expiresAt, nowSec);
-      const reasons = await call('TransactWriteItems', this.resource, this.opts, async () => {
-        try {
-          await this.client.send(new TransactWriteItemsCommand({ TransactItems: tx.items }));
-          return null;
-        } catch (error) {
-          const r = conditionalCancellation(error);
-          if (r) return r;
-          throw error;
-        }
-      });
-      if (!reasons) {
-        for (const e of pending) this.knownFinding(e.findingId).events.set(e.eventId, expiresAt);
-        return [...stored, ...pending];
+    for (let round = 1; ; round++) {
+      const fresh = all.filter((e) => !this.isRecorded(e, nowSec));
+      if (fresh.length === 0) break;
+      if (round > RECORD_ROUNDS) {
+        throw new StoreError(`TransactWriteItems on ${this.resource}: ${fresh.length} event(s) still contended after ${RECORD_ROUNDS} rounds; record them again`, true);
       }
-      const duplicates = await this.duplicatesOf(tx, reasons, nowSec, expiresAt);
-      if (duplicates.size === 0) throw new StoreError(`TransactWriteItems on ${this.resource}: a condition failed on no recorded event`, false);
-      for (const e of pending) {
-        const where = duplicates.get(e.eventId);
-        if (!where) continue;
-        this.knownFinding(e.findingId).events.set(e.eventId, where.expiresAt);
-        if (where.sk === eventKey(e).sk) stored.push(e);
-      }
-      pending = pending.filter((e) => !duplicates.has(e.eventId));
-    }
-    return stored;
-  }
-
-  /** Per finding, the head Update guarding its new event ids; per event, the Put of its item. */
-  private transaction(events: FPEvent[], expiresAt: number, nowSec: number): Transaction {
-    const tx: Transaction = { items: [], owners: [] };
-    for (const [findingId, group] of groupBy(events, (e) => e.findingId)) {
-      tx.items.push(this.headGuard(findingId, group, expiresAt, nowSec));
-      tx.owners.push({ findingId, events: group, head: true });
-      for (const e of group) {
-        tx.items.push({
-          Put: {
-            TableName: this.table,
-            Item: eventItem(e, expiresAt),
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': FP_EVENTS.partitionKey }
-          }
-        });
-        tx.owners.push({ findingId, events: [e], head: false });
+      const perFinding = [...groupBy(fresh, (e) => e.findingId)].map(([id, group]) => findingChunks(id, group, this.liveHeadEvent(id, nowSec)));
+      for (const wave of planTransactions(perFinding)) {
+        const results = await Promise.all(wave.map((chunks) => this.writeChunks(chunks, expiresAt, nowSec)));
+        for (const r of results) stored.push(...r.written);
+        // A failed condition taught the store something: plan again from what it knows now.
+        if (results.some((r) => !r.complete)) break;
       }
     }
-    return tx;
+    await this.afterWrite(stored, expiresAt);
   }
 
-  /**
-   * Sets `ev#<eventId>` on the finding's head for each event, on condition that none is there
-   * (or only an expired one: an event id whose event has expired is recorded anew). Touches no
-   * mark field. On failure DynamoDB returns the head as it was, which says which ids were there.
-   */
-  private headGuard(findingId: string, events: FPEvent[], expiresAt: number, nowSec: number): TransactWriteItem {
-    const names: Record<string, string> = { '#kind': 'kind', '#f': 'findingId', '#x': FP_EVENTS.ttlAttribute };
-    const values: Item = { ':kind': S('finding'), ':f': S(findingId), ':now': N(nowSec) };
-    const set = ['#kind = :kind', '#f = :f'];
-    const guard: string[] = [];
-    events.forEach((e, i) => {
-      const { pk, sk } = eventKey(e);
-      names[`#e${i}`] = keys.findingEventAttribute(e.eventId);
-      values[`:e${i}`] = { M: { pk: S(pk), sk: S(sk), [FP_EVENTS.ttlAttribute]: N(expiresAt) } };
-      set.push(`#e${i} = :e${i}`);
-      guard.push(`(attribute_not_exists(#e${i}) OR #e${i}.#x <= :now)`);
+  /** One transaction. On a cancellation by conditions, learns from the items as they were. */
+  private async writeChunks(chunks: FindingChunk[], expiresAt: number, nowSec: number): Promise<{ written: FPEvent[]; complete: boolean }> {
+    const items: TransactWriteItem[] = [];
+    const owners: ActionOwner[] = [];
+    for (const c of chunks) {
+      if (c.claim) {
+        items.push(this.claimAction(c.claim, expiresAt, nowSec));
+        owners.push({ kind: 'claim', findingId: c.findingId, event: c.claim });
+      } else if (c.expectHead !== null) {
+        items.push(this.checkAction(c.findingId, c.expectHead));
+        owners.push({ kind: 'check', findingId: c.findingId, event: null });
+      }
+      for (const e of c.own) {
+        items.push(this.ownPut(e, expiresAt, nowSec));
+        owners.push({ kind: 'own', findingId: c.findingId, event: e });
+      }
+    }
+    const reasons = await call('TransactWriteItems', this.resource, this.opts, async () => {
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return null;
+      } catch (error) {
+        const r = conditionalCancellation(error);
+        if (r) return r;
+        throw error;
+      }
     });
+    if (!reasons) {
+      const written: FPEvent[] = [];
+      for (const o of owners) {
+        if (!o.event) continue;
+        written.push(o.event);
+        if (o.kind === 'claim') {
+          const state = this.heads.get(o.findingId) ?? { event: null, mark: null };
+          this.heads.set(o.findingId, { ...state, event: { eventId: o.event.eventId, expiresAt } });
+        } else this.ownRecorded.set(`${o.findingId}\u0000${o.event.eventId}`, expiresAt);
+      }
+      return { written, complete: true };
+    }
+    let learnt = false;
+    await Promise.all(
+      reasons.map(async (reason, i) => {
+        const o = owners[i];
+        if (reason?.Code !== 'ConditionalCheckFailed' || !o) return;
+        learnt = true;
+        if (o.kind === 'own' && o.event) {
+          // The item is there and live: the event was recorded before (the first record stays).
+          const was = reason.Item ? eventOfItem(reason.Item) : null;
+          this.ownRecorded.set(`${o.findingId}\u0000${o.event.eventId}`, was?.expiresAt ?? expiresAt);
+          return;
+        }
+        // The head changed (another writer claimed it, or marked it): its old image says how.
+        if (reason.Item) this.heads.set(o.findingId, headState(reason.Item));
+        else await this.readHead(o.findingId);
+      })
+    );
+    if (!learnt) throw new StoreError(`TransactWriteItems on ${this.resource}: cancelled on a condition it did not name`, false);
+    return { written: [], complete: false };
+  }
+
+  /**
+   * Claims the finding's head for the event: sets `ev` and the index keys on condition that the
+   * head has no live event, which makes recording idempotent per finding whatever the time.
+   * While unmarked the head expires with its event; a mark arriving in between fails the
+   * condition, and the next round claims without the TTL.
+   */
+  private claimAction(e: FPEvent, expiresAt: number, nowSec: number): TransactWriteItem {
+    const marked = Boolean(this.heads.get(e.findingId)?.mark);
+    const names: Record<string, string> = {
+      '#kind': 'kind',
+      '#f': 'findingId',
+      '#ev': EV,
+      '#x': FP_EVENTS.ttlAttribute,
+      '#g1': FP_EVENTS.gsiPartitionKey,
+      '#g2': FP_EVENTS.gsiSortKey
+    };
+    const index = indexAttributes(e);
+    const values: Item = {
+      ':kind': S('finding'),
+      ':f': S(e.findingId),
+      ':ev': eventMap(e, expiresAt),
+      ':g1': index[FP_EVENTS.gsiPartitionKey],
+      ':g2': index[FP_EVENTS.gsiSortKey],
+      ':now': N(nowSec)
+    };
+    const set = ['#kind = :kind', '#f = :f', '#ev = :ev', '#g1 = :g1', '#g2 = :g2'];
+    let condition = '(attribute_not_exists(#ev) OR #ev.#x <= :now)';
+    if (!marked) {
+      names['#m'] = 'markedAt';
+      values[':x'] = N(expiresAt);
+      set.push('#x = :x');
+      condition += ' AND attribute_not_exists(#m)';
+    }
     return {
       Update: {
         TableName: this.table,
-        Key: headKey(findingId),
+        Key: headKey(e.findingId),
         UpdateExpression: `SET ${set.join(', ')}`,
-        ConditionExpression: guard.join(' AND '),
+        ConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD'
@@ -387,79 +463,59 @@ export class DynamoDBFPStore implements FPStore {
     };
   }
 
-  /** The events a cancelled transaction found already recorded, and where their items are. */
-  private async duplicatesOf(tx: Transaction, reasons: CancellationReason[], nowSec: number, expiresAt: number): Promise<Map<string, RecordedEvent>> {
-    const out = new Map<string, RecordedEvent>();
-    await Promise.all(
-      reasons.map(async (reason, i) => {
-        const owner = tx.owners[i];
-        if (reason?.Code !== 'ConditionalCheckFailed' || !owner) return;
-        if (!owner.head) {
-          // The event item itself exists (same id, same observedAt): the retry of a write whose
-          // answer was lost (then the head failed too), or an event written before heads guarded ids.
-          const e = owner.events[0];
-          out.set(e.eventId, { ...eventKey(e), expiresAt });
-          return;
-        }
-        // The head's old image comes with the cancellation (ALL_OLD); read it when it does not.
-        const recorded = recordedEvents(reason.Item ?? (await this.readHead(owner.findingId)));
-        for (const e of owner.events) {
-          const where = recorded.get(e.eventId);
-          if (where && where.expiresAt > nowSec) out.set(e.eventId, where);
-        }
-      })
-    );
-    return out;
+  /** The head's event is still `eventId` (so the further events written with it are not it). */
+  private checkAction(findingId: string, eventId: string): TransactWriteItem {
+    return {
+      ConditionCheck: {
+        TableName: this.table,
+        Key: headKey(findingId),
+        ConditionExpression: '#ev.#id = :id',
+        ExpressionAttributeNames: { '#ev': EV, '#id': 'eventId' },
+        ExpressionAttributeValues: { ':id': S(eventId) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD'
+      }
+    };
+  }
+
+  /** A further event's own item, on condition that it is absent or expired. */
+  private ownPut(e: FPEvent, expiresAt: number, nowSec: number): TransactWriteItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...ownKey(e),
+          ...indexAttributes(e),
+          kind: S('event'),
+          findingId: S(e.findingId),
+          [EV]: eventMap(e, expiresAt),
+          [FP_EVENTS.ttlAttribute]: N(expiresAt)
+        },
+        ConditionExpression: 'attribute_not_exists(#pk) OR #x <= :now',
+        ExpressionAttributeNames: { '#pk': FP_EVENTS.partitionKey, '#x': FP_EVENTS.ttlAttribute },
+        ExpressionAttributeValues: { ':now': N(nowSec) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD'
+      }
+    };
   }
 
   /**
-   * After a write: a mark this process knows that has no copy in an event's rule partition yet
-   * (made by finding id before any event of its finding existed) gets its copy; and events stored
-   * that are reviewed (their own outcome, or that known mark) join their rule's window item. No
-   * call at all in the usual case (pending events of unmarked findings). Failures are warnings:
-   * the events are recorded, and the next mark of the finding repairs both.
+   * Events written that are reviewed (their own outcome, or a mark this store knows) join their
+   * rule's window item. No call at all in the usual case (pending events of unmarked findings).
+   * Failures are warnings: the events are recorded, and the next mark of the finding repairs it.
    */
-  private async afterWrite(events: FPEvent[], stored: FPEvent[], expiresAt: number): Promise<void> {
-    const copies = new Map<string, { known: KnownMark; ruleId: string }>();
-    for (const e of events) {
-      const known = this.known.get(e.findingId)?.mark;
-      if (known && !known.rules.has(e.ruleId)) copies.set(`${e.findingId}\u0000${e.ruleId}`, { known, ruleId: e.ruleId });
-    }
+  private async afterWrite(stored: FPEvent[], expiresAt: number): Promise<void> {
     const reviewed: WindowEntry[] = [];
     for (const e of stored) {
-      const mark = this.known.get(e.findingId)?.mark?.mark;
+      const mark = this.heads.get(e.findingId)?.mark?.mark;
       if (mark || e.outcome !== 'pending') reviewed.push({ event: applyMark(e, mark), expiresAt });
     }
-    const entries = groupBy(reviewed, (x) => x.event.ruleId);
-    await Promise.all([
-      ...[...copies.values()].map(({ known, ruleId }) => this.placeMarkCopy(known, ruleId)),
-      ...[...entries].map(([ruleId, list]) =>
+    await Promise.all(
+      [...groupBy(reviewed, (x) => x.event.ruleId)].map(([ruleId, list]) =>
         this.queueWindowEntries(ruleId, list).catch((error: unknown) =>
           this.opts.log?.warning(`Could not add ${list.length} reviewed event(s) to rule ${ruleId}'s window: ${(error as Error).message}`)
         )
       )
-    ]);
-  }
-
-  private async placeMarkCopy(known: KnownMark, ruleId: string): Promise<void> {
-    try {
-      await this.putMarkCopy(ruleId, known.mark, known.markedAtMs);
-      await call('UpdateItem', this.resource, this.opts, () =>
-        this.client.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: headKey(known.mark.findingId),
-            UpdateExpression: 'ADD #rules :r',
-            ConditionExpression: 'attribute_exists(#pk)',
-            ExpressionAttributeNames: { '#rules': 'rules', '#pk': FP_EVENTS.partitionKey },
-            ExpressionAttributeValues: { ':r': { SS: [ruleId] } }
-          })
-        )
-      );
-      known.rules.add(ruleId);
-    } catch (error) {
-      this.opts.log?.warning(`Could not apply the mark of finding ${known.mark.findingId} to rule ${ruleId}'s window: ${(error as Error).message}`);
-    }
+    );
   }
 
   // ── marks ──────────────────────────────────────────────────────────────────────────────────
@@ -477,29 +533,16 @@ export class DynamoDBFPStore implements FPStore {
     });
   }
 
-  /** Conditional put: only when no newer mark is stored there. False when a newer one is. */
-  private putIfNewer(item: Item, markedAtMs: number): Promise<boolean> {
-    return this.conditionalPut(item, {
-      ConditionExpression: 'attribute_not_exists(#pk) OR #t <= :t',
-      ExpressionAttributeNames: { '#pk': FP_EVENTS.partitionKey, '#t': 'markedAtMs' },
-      ExpressionAttributeValues: { ':t': N(markedAtMs) }
-    });
-  }
-
-  private putMarkCopy(ruleId: string, mark: FPMark, markedAtMs: number): Promise<boolean> {
-    return this.putIfNewer(markItem(keys.rulePk(ruleId), keys.ruleMarkSk(mark.findingId), mark, markedAtMs), markedAtMs);
-  }
-
   /**
-   * Sets the mark fields of the finding's head, on condition that no newer mark is there. An
-   * update, not a put: the head's `ev#` entries (the duplicate guard) stay. False when a newer
-   * mark stands.
+   * Sets the mark fields of the finding's head on condition that no newer mark is there, and
+   * removes its TTL (a verdict outlives the events). An update, not a put: the head's event
+   * stays. Returns the head as it now is, or null when a newer mark stands.
    */
-  private async setHeadMark(mark: FPMark, markedAtMs: number, rules: Set<string>): Promise<boolean> {
-    const names: Record<string, string> = { '#kind': 'kind', '#f': 'findingId', '#o': 'outcome', '#rv': 'reviewer', '#m': 'markedAt', '#t': 'markedAtMs' };
+  private async setHeadMark(mark: FPMark, markedAtMs: number): Promise<Item | null> {
+    const names: Record<string, string> = { '#kind': 'kind', '#f': 'findingId', '#o': 'outcome', '#rv': 'reviewer', '#m': 'markedAt', '#t': 'markedAtMs', '#x': FP_EVENTS.ttlAttribute };
     const values: Item = { ':kind': S('finding'), ':f': S(mark.findingId), ':o': S(mark.outcome), ':rv': S(mark.reviewer), ':m': S(mark.markedAt), ':t': N(markedAtMs) };
     const set = ['#kind = :kind', '#f = :f', '#o = :o', '#rv = :rv', '#m = :m', '#t = :t'];
-    const remove: string[] = [];
+    const remove = ['#x'];
     // A newer mark replaces the older one whole: a field it leaves out is removed.
     for (const [k, v] of [['ruleId', mark.ruleId] as const, ['ticket', mark.ticket] as const]) {
       names[`#${k}`] = k;
@@ -509,163 +552,89 @@ export class DynamoDBFPStore implements FPStore {
         set.push(`#${k} = :${k}`);
       }
     }
-    let expression = `SET ${set.join(', ')}`;
-    if (remove.length > 0) expression += ` REMOVE ${remove.join(', ')}`;
-    if (rules.size > 0) {
-      names['#rules'] = 'rules';
-      values[':rules'] = { SS: [...rules].sort() };
-      expression += ' ADD #rules :rules';
-    }
     return call('UpdateItem', this.resource, this.opts, async () => {
       try {
-        await this.client.send(
+        const out = await this.client.send(
           new UpdateItemCommand({
             TableName: this.table,
             Key: headKey(mark.findingId),
-            UpdateExpression: expression,
+            UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
             ConditionExpression: 'attribute_not_exists(#t) OR #t <= :t',
             ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW'
           })
         );
-        return true;
+        return out.Attributes ?? null;
       } catch (error) {
-        if (isConditionalFailure(error)) return false;
+        if (isConditionalFailure(error)) return null;
         throw error;
       }
     });
   }
 
-  private async readHead(findingId: string): Promise<Item | undefined> {
-    const out = await call('GetItem', this.resource, this.opts, () =>
-      this.client.send(new GetItemCommand({ TableName: this.table, Key: headKey(findingId), ConsistentRead: true }))
-    );
-    return out.Item;
-  }
-
-  /** Every GSI FindingIndex item of a finding (keys only), all pages. */
-  private findingIndexItems(findingId: string): Promise<Item[]> {
+  /** Every item of a finding's partition (its head and further events), strongly consistent. */
+  private findingItems(findingId: string): Promise<Item[]> {
     return queryAll(
       this.client,
       {
         TableName: this.table,
-        IndexName: FP_EVENTS.gsiName,
-        KeyConditionExpression: '#g = :g',
-        ExpressionAttributeNames: { '#g': FP_EVENTS.gsiPartitionKey },
-        ExpressionAttributeValues: { ':g': S(keys.findingPk(findingId)) }
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': FP_EVENTS.partitionKey },
+        ExpressionAttributeValues: { ':pk': S(keys.findingPk(findingId)) },
+        ConsistentRead: true
       },
-      `${this.resource} (index ${FP_EVENTS.gsiName})`,
+      this.resource,
       this.opts
     );
-  }
-
-  /**
-   * Keys of a finding's events: the head's entries (strongly consistent) and the index's (which
-   * also finds events recorded before heads recorded them).
-   */
-  private eventKeysOf(head: Item | undefined, indexed: Item[], nowSec: number): Item[] {
-    const found = new Map<string, { pk: string; sk: string }>();
-    for (const where of recordedEvents(head).values()) if (where.expiresAt > nowSec) found.set(`${where.pk}\u0000${where.sk}`, where);
-    for (const item of indexed) {
-      const pk = getS(item, FP_EVENTS.partitionKey);
-      const sk = getS(item, FP_EVENTS.sortKey);
-      if (pk && sk?.startsWith('event#')) found.set(`${pk}\u0000${sk}`, { pk, sk });
-    }
-    return [...found.values()].map(({ pk, sk }) => ({ [FP_EVENTS.partitionKey]: S(pk), [FP_EVENTS.sortKey]: S(sk) }));
   }
 
   async mark(mark: FPMark): Promise<void> {
     const problem = fpRecordProblem(markRecord(mark));
     if (problem) throw new StoreError(`invalid FP mark for ${JSON.stringify(mark.findingId)}: ${problem}`, false);
-    const markedAtMs = Date.parse(mark.markedAt);
-    const [head, indexed] = await Promise.all([this.readHead(mark.findingId), this.findingIndexItems(mark.findingId)]);
-    const eventKeys = this.eventKeysOf(head, indexed, this.nowSec());
-    const rules = new Set<string>(head ? getSS(head, 'rules') : []);
-    for (const k of eventKeys) rules.add((getS(k, FP_EVENTS.partitionKey) ?? '').slice('rule#'.length));
-    if (mark.ruleId) rules.add(mark.ruleId);
-    const stored = { ...mark };
-    const [won] = await Promise.all([this.setHeadMark(stored, markedAtMs, rules), ...[...rules].map((r) => this.putMarkCopy(r, stored, markedAtMs))]);
-    if (!won) return; // a newer mark stands, and its writer keeps the windows
-    const known = this.knownFinding(mark.findingId);
-    known.mark = { mark: stored, markedAtMs, rules };
-    for (const [id, where] of recordedEvents(head)) known.events.set(id, where.expiresAt);
-    await this.markInWindows(stored, eventKeys);
-  }
-
-  /** Reads the finding's events and writes them, with the mark's verdict, into their rules' window items. */
-  private async markInWindows(mark: FPMark, eventKeys: Item[]): Promise<void> {
-    if (eventKeys.length === 0) return;
+    const head = await this.setHeadMark({ ...mark }, Date.parse(mark.markedAt));
+    if (!head) return; // a newer mark stands, and its writer keeps the windows
+    const state = headState(head);
+    this.heads.set(mark.findingId, state);
+    // The finding's live events, with the mark's verdict, into their rules' window items.
     const nowSec = this.nowSec();
-    // The first record of an event id is the event (events recorded before the guard may repeat).
-    const first = new Map<string, WindowEntry>();
-    for (const item of await batchGetAll(this.client, this.table, eventKeys, this.opts)) {
-      const expiresAt = getN(item, FP_EVENTS.ttlAttribute) ?? Number.MAX_SAFE_INTEGER;
-      if (expiresAt <= nowSec) continue; // TTL deletion lags
-      const e = eventFromItem(item);
-      const prev = first.get(e.eventId);
-      if (!prev || Date.parse(e.observedAt) < Date.parse(prev.event.observedAt)) first.set(e.eventId, { event: applyMark(e, mark), expiresAt });
+    const entries: WindowEntry[] = [];
+    for (const item of await this.findingItems(mark.findingId)) {
+      const ev = eventOfItem(item);
+      if (!ev || ev.expiresAt <= nowSec) continue; // TTL deletion lags
+      if (!isHeadItem(item)) this.ownRecorded.set(`${mark.findingId}\u0000${ev.event.eventId}`, ev.expiresAt);
+      entries.push({ event: applyMark(ev.event, state.mark?.mark), expiresAt: ev.expiresAt });
     }
-    const byRule = groupBy([...first.values()], (x) => x.event.ruleId);
-    await Promise.all([...byRule].map(([ruleId, entries]) => this.queueWindowEntries(ruleId, entries)));
+    await Promise.all([...groupBy(entries, (x) => x.event.ruleId)].map(([ruleId, list]) => this.queueWindowEntries(ruleId, list)));
   }
 
   async lookupMarks(findingIds: string[]): Promise<Map<string, FPMark>> {
     const out = new Map<string, FPMark>();
     const ids = [...new Set(findingIds)];
     if (ids.length === 0) return out;
-    const items = await batchGetAll(
-      this.client,
-      this.table,
-      ids.map((id) => headKey(id)),
-      this.opts
-    );
-    const seen = new Set<string>();
-    for (const item of items) {
-      const findingId = (getS(item, FP_EVENTS.partitionKey) ?? '').slice('finding#'.length);
-      seen.add(findingId);
-      const known = this.knownFinding(findingId);
-      for (const [id, where] of recordedEvents(item)) known.events.set(id, where.expiresAt);
-      if (!isMarkItem(item)) {
-        known.mark = null;
-        continue;
-      }
-      const mark = markFromItem(item);
-      out.set(findingId, mark);
-      known.mark = { mark, markedAtMs: getN(item, 'markedAtMs') ?? Date.parse(mark.markedAt), rules: new Set(getSS(item, 'rules')) };
+    await this.readHeads(ids);
+    for (const id of ids) {
+      const mark = this.heads.get(id)?.mark?.mark;
+      if (mark) out.set(id, { ...mark });
     }
-    for (const id of ids) if (!seen.has(id)) this.knownFinding(id).mark = null;
-    return new Map([...out].map(([k, v]) => [k, { ...v }]));
+    return out;
   }
 
-  /**
-   * Events of each finding: one Query of the GSI FindingIndex per id (keys only, paginated),
-   * then BatchGetItem of those events and of the finding's head (its mark).
-   */
+  /** Every recorded event of each finding id: one Query of its partition per id, marks applied. */
   async findingEvents(findingIds: string[]): Promise<Map<string, FPEvent[]>> {
     const ids = [...new Set(findingIds)];
-    const eventKeys = await Promise.all(ids.map(async (id) => this.eventKeysOf(undefined, await this.findingIndexItems(id), 0)));
-    const wanted: Item[] = eventKeys.flat();
+    const partitions = await Promise.all(ids.map((id) => this.findingItems(id)));
     const out = new Map<string, FPEvent[]>();
-    if (wanted.length === 0) return out;
-    const withEvents = ids.filter((_, i) => eventKeys[i].length > 0);
-    const items = await batchGetAll(this.client, this.table, [...wanted, ...withEvents.map((id) => headKey(id))], this.opts);
-    const marks = new Map<string, FPMark>();
-    const events: FPEvent[] = [];
-    for (const item of items) {
-      const sk = getS(item, FP_EVENTS.sortKey) ?? '';
-      if (sk === keys.findingMarkSk) {
-        if (isMarkItem(item)) {
-          const m = markFromItem(item);
-          marks.set(m.findingId, m);
-        }
-      } else if (sk.startsWith('event#')) events.push(eventFromItem(item));
-    }
-    events.sort(newestFirst);
-    for (const e of events) {
-      const list = out.get(e.findingId) ?? [];
-      list.push(applyMark(e, marks.get(e.findingId)));
-      out.set(e.findingId, list);
-    }
+    ids.forEach((id, i) => {
+      const items = partitions[i];
+      const head = items.find(isHeadItem);
+      const mark = head && isMarkItem(head) ? markFromItem(head) : null;
+      const events = items.flatMap((item) => {
+        const ev = eventOfItem(item);
+        return ev ? [applyMark(ev.event, mark)] : [];
+      });
+      if (events.length > 0) out.set(id, events.sort(newestFirst));
+    });
     return out;
   }
 
@@ -766,49 +735,55 @@ export class DynamoDBFPStore implements FPStore {
     );
   }
 
-  /** Count and since windows (calibrate mode): one Query of the rule's partition, newest first, paginated. */
+  /**
+   * Count and since windows (calibrate mode): one Query of RuleIndex per rule, newest first,
+   * paginated. Heads carry their mark; further events take theirs from their heads, read once
+   * per page that has any.
+   */
   private async windowOf(ruleId: string, options: WindowOptions): Promise<FPEvent[]> {
     const count = options.count ?? DEFAULT_WINDOW_COUNT;
     if (count <= 0) return [];
-    const names: Record<string, string> = { '#pk': FP_EVENTS.partitionKey };
-    const values: Item = { ':pk': S(keys.rulePk(ruleId)) };
-    let condition = '#pk = :pk';
+    const names: Record<string, string> = { '#g1': FP_EVENTS.gsiPartitionKey };
+    const values: Item = { ':g1': S(keys.gsi1pk(ruleId)) };
+    let condition = '#g1 = :g1';
     if (options.since) {
-      // `mark#…` sorts after every `event#…`, so the marks stay in range; `_window` does not.
-      names['#sk'] = FP_EVENTS.sortKey;
-      values[':from'] = S(keys.eventSkFloor(options.since.toISOString()));
-      condition += ' AND #sk >= :from';
+      names['#g2'] = FP_EVENTS.gsiSortKey;
+      values[':from'] = S(keys.gsi1skFloor(options.since.toISOString()));
+      condition += ' AND #g2 >= :from';
     }
-    const marks = new Map<string, FPMark>();
+    const marks = new Map<string, FPMark | null>();
     const picked: FPEvent[] = [];
     const nowSec = this.nowSec();
     const limit = Math.min(1000, Math.max(100, count * 2));
     let start: Item | undefined;
     do {
-      const page = await call('Query', this.resource, this.opts, () =>
+      const page = await call('Query', `${this.resource} (index ${FP_EVENTS.gsiName})`, this.opts, () =>
         this.client.send(
           new QueryCommand({
             TableName: this.table,
+            IndexName: FP_EVENTS.gsiName,
             KeyConditionExpression: condition,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
             ScanIndexForward: false,
-            ConsistentRead: true,
             Limit: limit,
             ExclusiveStartKey: start
           })
         )
       );
-      for (const item of page.Items ?? []) {
-        const sk = getS(item, FP_EVENTS.sortKey) ?? '';
-        if (sk.startsWith('mark#')) {
-          const m = markFromItem(item);
-          marks.set(m.findingId, m);
-          continue;
-        }
+      const items = page.Items ?? [];
+      for (const item of items) if (isHeadItem(item)) marks.set(getS(item, 'findingId') ?? '', isMarkItem(item) ? markFromItem(item) : null);
+      const headless = [...new Set(items.filter((i) => !isHeadItem(i)).map((i) => getS(i, 'findingId') ?? ''))].filter((f) => !marks.has(f));
+      if (headless.length > 0) {
+        const heads = await batchGetAll(this.client, this.table, headless.map(headKey), this.opts);
+        for (const f of headless) marks.set(f, null);
+        for (const h of heads) if (isMarkItem(h)) marks.set(getS(h, 'findingId') ?? '', markFromItem(h));
+      }
+      for (const item of items) {
+        const ev = eventOfItem(item);
         // TTL deletion lags (up to days): an expired event is gone, and its id may be recorded anew.
-        if (!sk.startsWith('event#') || (getN(item, FP_EVENTS.ttlAttribute) ?? Infinity) <= nowSec) continue;
-        const e = applyMark(eventFromItem(item), marks.get(getS(item, 'findingId') ?? ''));
+        if (!ev || ev.expiresAt <= nowSec) continue;
+        const e = applyMark(ev.event, marks.get(ev.event.findingId));
         if (options.reviewedOnly && e.outcome === 'pending') continue;
         picked.push(e);
         if (picked.length >= count) return picked;
