@@ -21,7 +21,8 @@ describe('dist/index.js run the way the runner runs it', () => {
     const r = await runAction({ workspace: ws, inputs: { cache: 'false' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/::error [^:]*file=\.github\/workflows\/nightly\.yml,line=7[,:]/);
-    expect(r.stdout).toMatch(/::error [^:]*file=\.github\/workflows\/release\.yml,line=\d+[,:]/);
+    // The release job needs its write (it pushes a tag) but builds with npm while holding it: a warning.
+    expect(r.stdout).toMatch(/::warning [^:]*file=\.github\/workflows\/release\.yml,line=\d+[,:]/);
     expect(r.outputs).toMatchObject({ decision: 'warn', degraded: 'false', findings: '2', blocking: '0' });
     expect(r.outputs['report-path']).toBe(path.join(ws, 'dissonance_report.json'));
     expect(r.summary).toMatch(/MD\\?-004/); // escaped for Markdown, renders as MD-004
@@ -30,7 +31,7 @@ describe('dist/index.js run the way the runner runs it', () => {
     const report = JSON.parse(await readFile(path.join(ws, 'dissonance_report.json'), 'utf8'));
     expect(validate(report)).toBe(true);
     expect(report.machine_decision.outcome).toBe('warn');
-    expect(report.items.map((i: { rule_id: string; severity: string }) => `${i.rule_id}:${i.severity}`)).toEqual(['MD-004:high', 'MD-004:high']);
+    expect(report.items.map((i: { rule_id: string; severity: string }) => `${i.rule_id}:${i.severity}`)).toEqual(['MD-004:high', 'MD-004:medium']);
     expect(report.meta).toMatchObject({ repository: 'acme/widgets', run_id: '1001', event: 'pull_request', mode: 'check' });
     const sarif = JSON.parse(await readFile(path.join(ws, 'phase-mirror.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');

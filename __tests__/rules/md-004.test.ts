@@ -217,14 +217,116 @@ describe('MD-004 write scopes in unattended or privileged workflows', () => {
   });
 
   it('the allow option accepts `scope` and `scope@owner/action`', () => {
-    const y = `on: workflow_dispatch\njobs:\n${job('r', '    permissions: {contents: write, packages: write, issues: write}\n', '      - uses: softprops/action-gh-release@v2')}`;
+    // An action pm-action knows nothing of: no visible use, so every write scope is reported.
+    const y = `on: workflow_dispatch\njobs:\n${job('r', '    permissions: {contents: write, packages: write, issues: write}\n', '      - uses: softprops/unknown-release@v2')}`;
     expect(subjects(run({ [P]: y }))).toEqual(['r:contents', 'r:issues', 'r:packages']);
-    expect(subjects(run({ [P]: y }, { options: { allow: ['contents@softprops/action-gh-release', 'packages'] } }))).toEqual(['r:issues']);
+    expect(subjects(run({ [P]: y }, { options: { allow: ['contents@softprops/unknown-release', 'packages'] } }))).toEqual(['r:issues']);
     expect(subjects(run({ [P]: y }, { options: { allow: ['contents@softprops/*'] } }))).toEqual(['r:issues', 'r:packages']);
     expect(subjects(run({ [P]: y }, { options: { allow: ['contents@other/action'] } }))).toEqual(['r:contents', 'r:issues', 'r:packages']);
     // malformed option values are ignored
     expect(subjects(run({ [P]: y }, { options: { allow: [42, null, '', '@x/y'] } }))).toHaveLength(3);
     expect(subjects(run({ [P]: y }, { options: { allow: 'issues' } }))).toEqual(['r:contents', 'r:packages']);
+  });
+});
+
+describe('MD-004 write scopes the job visibly uses', () => {
+  const lockThreads = '      - uses: dessant/lock-threads@7266a7ce5c1df01b1c6db85bf8cd86c737dadbe7';
+
+  it('a scheduled lock-threads job with issues and pull-requests write is quiet; a scope it does not use is not', () => {
+    const y = `on:\n  schedule: [{cron: "0 * * * *"}]\npermissions: {}\njobs:\n${job('lock', '    permissions: {issues: write, pull-requests: write, contents: write}\n', lockThreads)}`;
+    const fs = run({ [P]: y });
+    expect(subjects(fs)).toEqual(['lock:contents']);
+    expect(fs[0]).toMatchObject({ severity: 'high' });
+    expect(fs[0].message).toContain('No step of the job visibly uses it');
+  });
+
+  it('a workflow_run commenter (github-script createComment) is quiet, as is a labeler on pull_request_target', () => {
+    const comment = [
+      '      - uses: actions/github-script@v7',
+      '        with:',
+      '          script: |',
+      '            await github.rest.issues.createComment({ ...context.repo, issue_number: 1, body: "size: 3 kB" })'
+    ].join('\n');
+    const y = `on:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\njobs:\n${job('comment', '    permissions: {pull-requests: write}\n', comment)}`;
+    expect(run({ [P]: y })).toEqual([]);
+    const labeler = `on: pull_request_target\njobs:\n${job('label', '    permissions: {contents: read, pull-requests: write}\n', '      - uses: actions/labeler@v5')}`;
+    expect(run({ [P]: labeler })).toEqual([]);
+  });
+
+  it('gh and git commands count as uses; reading commands do not', () => {
+    const gh = (cmd: string, perm: string) => `on: issue_comment\njobs:\n${job('c', `    permissions: {${perm}: write}\n`, `      - run: ${cmd}\n        env: {GH_TOKEN: "\${{ github.token }}"}`)}`;
+    expect(run({ [P]: gh('gh pr comment "$PR" --body "/retest accepted"', 'pull-requests') })).toEqual([]);
+    expect(run({ [P]: gh('gh release create "v1.2.3" --generate-notes', 'contents') })).toEqual([]);
+    expect(run({ [P]: gh("gh api -X POST repos/o/r/issues/1/labels -f 'labels[]=triage'", 'issues') })).toEqual([]);
+    // Near misses: reading with gh is no use of the write scope; the token is handed over, so medium.
+    for (const read of ['gh pr view "$PR" --json title', 'gh api repos/o/r/issues/1']) {
+      const fs = run({ [P]: gh(read, read.startsWith('gh api') ? 'issues' : 'pull-requests') });
+      expect(fs.map((f) => f.severity)).toEqual(['medium']);
+      expect(fs[0].message).toContain('the token is handed to');
+    }
+  });
+
+  it('a release job that pushes a tag but also builds with npm is medium, saying to split the build off', () => {
+    const steps = ['      - uses: actions/checkout@v4', '      - run: npm ci && npm run build', '      - run: |', '          git tag "v$VERSION"', '          git push origin "v$VERSION"'].join('\n');
+    const fs = run({ [P]: `on: workflow_dispatch\njobs:\n${job('tag', '    permissions: {contents: write}\n', steps)}` });
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({ subject: 'tag:contents', severity: 'medium', title: 'Write scope held while the job runs build code' });
+    expect(fs[0].message).toContain('`git push`');
+    expect(fs[0].message).toContain('`npm ci`');
+    expect(fs[0].message).toContain('artifact');
+  });
+
+  it('a push job whose run steps only move data around (git, gh, jq, echo) is quiet', () => {
+    const steps = ['      - uses: actions/checkout@v4', '      - run: |', '          git config user.name bot', '          echo "$(date)" > stamp', '          jq . data.json > /dev/null', '          git commit -am stamp && git push'].join('\n');
+    expect(run({ [P]: `on:\n  schedule: [{cron: "0 3 * * *"}]\njobs:\n${job('stamp', '    permissions: {contents: write}\n', steps)}` })).toEqual([]);
+  });
+
+  it('a third-party action the tables do not know may use the default token: medium; first-party ones are taken not to write', () => {
+    const unknown = `on: pull_request_target\njobs:\n${job('p', '    permissions: {issues: write}\n', '      - uses: octo/doc-previewer@v1')}`;
+    const fs = run({ [P]: unknown });
+    expect(fs.map((f) => f.severity)).toEqual(['medium']);
+    expect(fs[0].message).toContain('`octo/doc-previewer@v1`, which gets the token by default');
+    const firstParty = `on: pull_request_target\njobs:\n${job('p', '    permissions: {issues: write}\n', '      - uses: actions/upload-artifact@v4')}`;
+    expect(run({ [P]: firstParty }).map((f) => f.severity)).toEqual(['high']);
+  });
+
+  it('a token handed to an opaque script is medium; with no visible use and no hand-over it stays high', () => {
+    const handed = `on: workflow_dispatch\njobs:\n${job('rel', '    permissions: {contents: write}\n', '      - run: ./scripts/release.sh\n        env:\n          GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}')}`;
+    const fs = run({ [P]: handed });
+    expect(fs.map((f) => [f.subject, f.severity])).toEqual([['rel:contents', 'medium']]);
+    expect(fs[0].message).toContain('pm-action cannot see what that does with it');
+    const silent = `on: workflow_dispatch\njobs:\n${job('rel', '    permissions: {contents: write}\n', '      - run: ./scripts/release.sh')}`;
+    expect(run({ [P]: silent }).map((f) => f.severity)).toEqual(['high']);
+  });
+
+  it('id-token: trusted publishing is justified; without a consumer the advice is to remove it, not to make it read', () => {
+    const pypi = `on: workflow_dispatch\npermissions: {}\njobs:\n${job('deploy', '    permissions: {id-token: write}\n', '      - uses: pypa/gh-action-pypi-publish@release/v1')}`;
+    expect(run({ [P]: pypi })).toEqual([]);
+    const npm = `on: workflow_dispatch\njobs:\n${job('pub', '    permissions: {id-token: write}\n', '      - run: npm ci\n      - run: npm publish --provenance')}`;
+    expect(run({ [P]: npm })).toEqual([]);
+    const none = `on: workflow_dispatch\njobs:\n${job('x', '    permissions: {id-token: write}\n', '      - run: make')}`;
+    const fs = run({ [P]: none });
+    expect(fs[0].message).toContain('Remove `id-token: write`');
+    expect(fs[0].message).not.toContain('id-token: read');
+  });
+
+  it('a ghcr.io login uses packages; another registry does not', () => {
+    const login = (registry: string) =>
+      `on: schedule\njobs:\n${job('img', '    permissions: {packages: write}\n', `      - uses: docker/login-action@v3\n        with:\n          registry: ${registry}\n      - run: docker push ${registry}/o/img:nightly`)}`;
+    expect(run({ [P]: login('ghcr.io') })).toEqual([]);
+    expect(run({ [P]: login('docker.io') }).map((f) => f.subject)).toEqual(['img:packages']);
+  });
+
+  it('a caller of a local reusable workflow that declares its permissions does not inherit the default', () => {
+    const callee = `on: workflow_call\npermissions:\n  contents: read\njobs:\n${job('a')}`;
+    const caller = 'on: pull_request\njobs:\n  test:\n    uses: ./.github/workflows/test.yml\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+    const fs = run({ '.github/workflows/test.yml': callee, [P]: caller }, { defaults: WRITE });
+    expect(subjects(fs)).toEqual(['missing-permissions']);
+    expect(fs[0].message).toContain('`build`');
+    expect(fs[0].message).not.toContain('`test`');
+    // A callee without permissions of its own: the caller inherits the default, and is reported.
+    const open = `on: workflow_call\njobs:\n${job('a')}`;
+    expect(run({ '.github/workflows/test.yml': open, [P]: caller }, { defaults: WRITE })[0].message).toContain('`test`');
   });
 });
 
@@ -307,7 +409,7 @@ describe('MD-004 on the README samples', () => {
   it('over-privileged: write-all on the schedule and contents: write on the dispatch', async () => {
     expect(await check('over-privileged', UNOBSERVABLE)).toEqual([
       '.github/workflows/nightly.yml#write-all@high',
-      '.github/workflows/release.yml#tag:contents@high'
+      '.github/workflows/release.yml#tag:contents@medium'
     ]);
   });
 

@@ -12,10 +12,17 @@
  *    triggered only by `workflow_call` are left alone: a called workflow runs with (at most) the
  *    caller's token, and the caller is where the permissions are checked.
  * 3. Write scopes in jobs of unattended or privileged workflows (`schedule`, `workflow_dispatch`,
- *    `workflow_run`, `pull_request_target`, `issue_comment`) → high, one finding per job and scope
+ *    `workflow_run`, `pull_request_target`, `issue_comment`), one finding per job and scope
  *    (subject `<job>:<scope>`), unless the pair is justified by the allow-list below or by the
- *    rule option `allow`. Write scopes in ordinary (push / pull_request) workflows are not
- *    reported.
+ *    rule option `allow`:
+ *    - high when the job shows no use of the scope (md-004/scope-use.ts: known actions,
+ *      github-script calls, `gh` commands, `git push`, registry pushes, OIDC publishers);
+ *    - medium when the token reaches a step pm-action cannot see into (handed to a script
+ *      explicitly, or a third-party action that takes it by default), or when the job uses
+ *      the scope but also runs build, install or script code with it (split the job);
+ *    - nothing when it uses the scope and runs no such code (a labeler, a commenter, a release
+ *      upload), nor for `id-token` when a publisher or signer visibly uses it.
+ *    Write scopes in ordinary (push / pull_request) workflows are not reported.
  * 4. An invalid `permissions:` value (a number, an unknown shorthand, a scope set to something
  *    other than read/write/none) → medium (subject `invalid-permissions` or
  *    `<job>:invalid-permissions`).
@@ -30,11 +37,12 @@
 import type { Evidence, FindingDraft, Rule, RuleMeta } from '../model/finding.js';
 import type { RulePolicy } from '../model/policy.js';
 import type { GovernanceSnapshot } from '../model/snapshot.js';
-import type { Job, PermissionsDecl, WorkflowFile } from '../model/workflow.js';
+import type { Job, PermissionsDecl, Step, WorkflowFile } from '../model/workflow.js';
+import { runsCode, scopeUses, tokenHandedTo } from './md-004/scope-use.js';
 
 export const meta: RuleMeta = {
   id: 'MD-004',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Over-privileged workflow token',
   severity: 'high',
   confidence: 'high',
@@ -52,8 +60,11 @@ export const meta: RuleMeta = {
     '`permissions:` block, which inherit the repository default (high when that default is ' +
     '"read and write", medium when it could not be read, nothing when it is read-only); write ' +
     'scopes granted to jobs of unattended or privileged workflows, except justified pairs such as ' +
-    '`id-token: write` for cloud OIDC login or attestations, `pages: write` for ' +
-    '`actions/deploy-pages` and `security-events: write` for `github/codeql-action`; and ' +
+    '`id-token: write` for cloud OIDC login, trusted publishing or attestations, `pages: write` for ' +
+    '`actions/deploy-pages` and `security-events: write` for `github/codeql-action` — high when the ' +
+    'job shows no use of the scope, medium when it hands the token to a script pm-action cannot ' +
+    'see into or uses the scope while also running build or install code, nothing when it only ' +
+    'does what needs the scope (labelling, commenting, uploading a release); and ' +
     '`permissions:` values GitHub does not accept. Further pairs can be allowed with the `allow` ' +
     'option (`scope` or `scope@owner/action`).',
   remediation:
@@ -107,6 +118,8 @@ export const BUILTIN_ALLOW: readonly AllowPair[] = [
   { scope: 'id-token', uses: ['sigstore/*'], why: 'keyless Sigstore signing' },
   { scope: 'id-token', uses: ['slsa-framework/slsa-github-generator/*'], why: 'SLSA provenance signing' },
   { scope: 'id-token', uses: ['actions/deploy-pages'], why: 'GitHub Pages deployment' },
+  { scope: 'id-token', uses: ['pypa/gh-action-pypi-publish', 'rust-lang/crates-io-auth-action'], why: 'trusted publishing to PyPI / crates.io' },
+  { scope: 'id-token', uses: ['hashicorp/vault-action'], why: 'OIDC login to Vault' },
   { scope: 'id-token', uses: ['phasemirror/pm-action'], withKey: 'aws-role-arn', why: 'pm-action assumes its AWS role via OIDC' },
   { scope: 'issues', uses: ['phasemirror/pm-action'], why: 'pm-action opens and updates the one drift issue' },
   { scope: 'pull-requests', uses: ['phasemirror/pm-action'], why: 'pm-action answers /phase-mirror comment commands on pull requests' },
@@ -175,6 +188,34 @@ function jobUses(job: Job, byPath: ReadonlyMap<string, WorkflowFile>, seen: Set<
     }
   }
   return out;
+}
+
+/** The steps a job runs: its own, and (one level per call) those of a local reusable workflow it calls. */
+function jobSteps(job: Job, byPath: ReadonlyMap<string, WorkflowFile>, seen: Set<string> = new Set()): Step[] {
+  const out = [...job.steps];
+  const ref = job.uses?.value.trim();
+  if (ref?.startsWith('./')) {
+    const callee = ref.slice(2).replace(/@.*$/, '');
+    const wf = byPath.get(callee);
+    if (wf && !seen.has(callee)) {
+      seen.add(callee);
+      for (const j of wf.jobs) out.push(...jobSteps(j, byPath, seen));
+    }
+  }
+  return out;
+}
+
+/**
+ * A job calling a local reusable workflow that declares its own permissions (at the top, or on
+ * every job) runs with no more than those: it does not inherit the repository default.
+ */
+function calleeDeclaresPermissions(job: Job, byPath: ReadonlyMap<string, WorkflowFile>): boolean {
+  const ref = job.uses?.value.trim();
+  if (!ref?.startsWith('./')) return false;
+  const wf = byPath.get(ref.slice(2).replace(/@.*$/, ''));
+  if (!wf) return false;
+  const ok = (d: PermissionsDecl | undefined): boolean => d !== undefined && d.kind !== 'write-all' && d.kind !== 'invalid';
+  return ok(wf.permissions) || (wf.jobs.length > 0 && wf.jobs.every((j) => ok(j.permissions)));
 }
 
 function justification(scope: string, uses: readonly UseRef[], allow: readonly AllowPair[]): AllowPair | undefined {
@@ -275,26 +316,52 @@ function evaluateWorkflow(
     }
     const effective = own ?? top;
     if (!effective) {
-      missing.push(job);
+      if (!calleeDeclaresPermissions(job, byPath)) missing.push(job);
       continue;
     }
     if (effective.kind !== 'scopes' || privileged.length === 0) continue;
     const inherited = own === undefined;
     const uses = jobUses(job, byPath);
+    const steps = jobSteps(job, byPath);
+    const used = scopeUses(steps);
+    const code = runsCode(steps);
+    const handed = tokenHandedTo(steps);
     for (const scope of Object.keys(effective.scopes).sort()) {
       if (effective.scopes[scope] !== 'write') continue;
       if (justification(scope, uses, allow)) continue;
+      const use = used.get(scope);
+      // The job does what needs the scope and nothing else with it; a publisher's OIDC token is
+      // its purpose whatever else the job runs.
+      if (use && (!code || scope === 'id-token')) continue;
       const source = inherited ? 'the workflow-level `permissions:` block, which it inherits' : 'its own `permissions:` block';
+      const head = `Job \`${job.id}\` in workflow ${label(wf)} gets \`${scope}: write\` from ${source}, and the workflow runs on ${list(privileged)} (unattended or privileged triggers).`;
+      const allowHint = `if the pair is justified, allow it with the MD-004 option \`allow: ["${scope}@<owner>/<action>"]\``;
+      const drop = scope === 'id-token' ? 'Remove `id-token: write`' : `Drop it to \`${scope}: read\` (or \`none\`)`;
+      let severity: 'high' | 'medium' = 'high';
+      let title = 'Write scope in an unattended or privileged workflow';
+      let message: string;
+      if (use) {
+        severity = 'medium';
+        title = 'Write scope held while the job runs build code';
+        message =
+          `${head} It needs it for ${use}, but it also runs ${code} with that token: a compromised dependency or build script could write too. ` +
+          `Move the build into a job without write access and hand its output over as an artifact, leaving only the write in this job; or ${allowHint}.`;
+      } else if (handed) {
+        severity = 'medium';
+        message =
+          `${head} No step visibly writes with it, but ${handed}, and pm-action cannot see what that does with it. ` +
+          `If that step does not write to \`${scope}\`, ${drop.charAt(0).toLowerCase()}${drop.slice(1)}; if it does, ${allowHint}.`;
+      } else {
+        message =
+          `${head} No step of the job visibly uses it. ${drop} unless the job really writes; if it does, move the write into a workflow a person reviews ` +
+          `(e.g. open a pull request instead of pushing), or, ${allowHint}.`;
+      }
       out.push({
         subject: `${job.id}:${scope}`,
         path: wf.path,
-        severity: 'high',
-        title: 'Write scope in an unattended or privileged workflow',
-        message:
-          `Job \`${job.id}\` in workflow ${label(wf)} gets \`${scope}: write\` from ${source}, and the workflow runs on ${list(privileged)} ` +
-          '(unattended or privileged). ' +
-          `Drop it to \`${scope}: read\` (or \`none\`) unless the job really writes; if it does, move the write into a workflow a person reviews ` +
-          `(e.g. open a pull request instead of pushing), or, if the pair is justified, allow it with the MD-004 option \`allow: ["${scope}@<owner>/<action>"]\`.`,
+        severity,
+        title,
+        message,
         evidence: [
           { path: wf.path, line: effective.scopeLines[scope] ?? effective.line },
           { path: wf.path, line: job.line, column: job.column }
