@@ -135,6 +135,33 @@ jobs:
     expect(r.findings[0].evidence[0]).toEqual({ path: CI, line: 3, column: 3 });
   });
 
+  it('a called job skipped by its caller: the caller\'s `if:` and trigger filter are named where they are', () => {
+    const files = {
+      [CI]: `on:
+  pull_request:
+jobs:
+  test:
+    if: github.event_name == 'push'
+    uses: ./.github/workflows/test.yml
+`,
+      '.github/workflows/test.yml': `on: workflow_call
+jobs:
+  unit-test:
+    runs-on: ubuntu-latest
+    steps: [{ run: make test }]
+`
+    };
+    const r = run(snap(files, [check('test / unit-test')]));
+    expect(subjects(r)).toEqual(['test / unit-test#skippable']);
+    expect(r.findings[0].message).toContain(`runs only when its caller does: job \`test\` in ${CI}, line 4, has \`if: github.event_name == 'push'\``);
+    // The paths filter is the caller's: its evidence points into ci.yml, not the called file.
+    const filtered = { ...files, [CI]: files[CI].replace("    if: github.event_name == 'push'\n", '').replace('  pull_request:\n', '  pull_request:\n    paths: ["src/**"]\n') };
+    const f = run(snap(filtered, [check('test / unit-test')])).findings[0];
+    expect(f.message).toContain('`pull_request: paths:`');
+    expect(f.evidence).toContainEqual({ path: CI, line: 2, column: 3 });
+    expect(f.evidence.filter((e) => e.path === '.github/workflows/test.yml' && e.line === 2)).toEqual([]);
+  });
+
   it('a remote reusable workflow makes `caller / …` names unknown → low confidence', () => {
     const r = run(snap({ [CI]: 'on: pull_request\njobs:\n  sec:\n    uses: other-org/shared/.github/workflows/scan.yml@v1\n' }, [check('sec / scan'), check('unrelated')]));
     expect(r.findings.find((f) => f.subject === 'sec / scan')).toMatchObject({ confidence: 'low' });
@@ -241,6 +268,33 @@ describe('MD-001 observability', () => {
     expect(r.findings[0].message).toContain("the policy's `expected.required-checks` (.github/phase-mirror.yml, line 3)");
     expect(r.findings[0].evidence).toContainEqual({ path: '.github/phase-mirror.yml', line: 3 });
     expect(r.unobservable).toEqual([{ subject: 'required status checks for main', reason: expect.stringContaining('expected.required-checks instead'), missingPermission: 'Administration: read' }]);
+  });
+
+  it('target branch unknown: a branch filter is not guessed at — `**` passes, others are listed unobservable, never reported', () => {
+    const unknown = (filter: string) =>
+      makeSnapshot({
+        workflows: [workflowFromYaml(CI, `on:\n  pull_request:\n    ${filter}\njobs:\n  build:\n    runs-on: x\n    steps: [{run: x}]\n`)],
+        policy: { ...policy(), expected: { requiredChecks: ['build'] } },
+        protection: { status: 'unobservable', reason: 'no GitHub token' },
+        repo: { owner: 'o', name: 'r' },
+        event: { name: 'workflow_dispatch' }
+      });
+    const all = run(unknown('branches: ["**"]'));
+    expect(all.findings).toEqual([]);
+    expect((all.unobservable ?? []).filter((u) => u.ruleId === 'MD-001')).toEqual([]);
+    for (const filter of ['branches: [main]', 'branches-ignore: ["dependabot/**"]', 'branches: ["**", "!main"]']) {
+      const r = run(unknown(filter));
+      expect(r.findings).toEqual([]);
+      expect((r.unobservable ?? []).filter((u) => u.ruleId === 'MD-001')).toEqual([
+        { subject: expect.stringContaining(`filter of ${CI} lets its required checks run`), reason: expect.stringContaining('target branch is unknown'), ruleId: 'MD-001' }
+      ]);
+    }
+    // Known target: the same filters are judged, both ways.
+    const known = (filter: string) => run({ ...unknown(filter), event: { name: 'pull_request', targetBranch: 'main' } });
+    expect(subjects(known('branches: ["**", "!main"]'))).toEqual(['build']);
+    expect(known('branches: [main]').findings).toEqual([]);
+    // A paths filter still makes the check skippable with the branch unknown.
+    expect(subjects(run(unknown('branches: [main]\n    paths: ["src/**"]')))).toEqual(['build#skippable']);
   });
 
   it('trap: rulesets readable while classic protection is 403 — ruleset checks still evaluated, classic listed unobservable', () => {

@@ -1,3 +1,4 @@
+import { originDefaultBranch } from '../collect/git-default-branch.js';
 import { readFile } from 'node:fs/promises';
 import { collectGitHub, type GitHubState } from '../collect/github.js';
 import { readBasePolicy } from '../collect/base-policy.js';
@@ -125,9 +126,11 @@ export async function collectSnapshot(settings: Settings, log: Log, policyOverri
   }
 
   const [owner, name] = settings.run.repository.split('/');
+  // Without a payload or a token, the clone's origin/HEAD still says which branch is the default.
+  const defaultBranch = github.defaultBranch ?? (await originDefaultBranch(settings.workspace));
   const snapshot: GovernanceSnapshot = {
-    repo: { owner, name, defaultBranch: github.defaultBranch },
-    event: { name: settings.run.eventName, targetBranch: github.targetBranch, sha: settings.run.sha, ref: settings.run.ref },
+    repo: { owner, name, defaultBranch },
+    event: { name: settings.run.eventName, targetBranch: github.targetBranch ?? defaultBranch, sha: settings.run.sha, ref: settings.run.ref },
     workflows: workspace.workflows,
     codeowners,
     policy,

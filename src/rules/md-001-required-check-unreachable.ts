@@ -36,7 +36,7 @@ import type { Job, Matrix, Trigger, WorkflowFile } from '../model/workflow.js';
 
 export const meta: RuleMeta = {
   id: 'MD-001',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Required check unreachable',
   severity: 'high',
   confidence: 'high',
@@ -247,6 +247,18 @@ interface Coverage {
   /** Why not / why maybe. */
   why?: string;
   trigger?: Trigger;
+  /** A branch filter that could not be checked: the target branch is unknown. */
+  unverified?: string;
+}
+
+/** A `branches:` list that includes every branch name: `**` (or `*`, for names without `/`) last among the patterns that match. */
+function includesEveryBranch(patterns: readonly string[]): boolean {
+  let all = false;
+  for (const p of patterns) {
+    if (p === '**' || p === '*') all = true;
+    else if (p.startsWith('!')) all = false;
+  }
+  return all;
 }
 
 function list(xs: readonly string[]): string {
@@ -258,28 +270,32 @@ function coverage(wf: WorkflowFile, need: Need, target: string | undefined): Cov
   const trig = wf.triggers.find((t) => events.includes(t.event));
   if (!trig) return { runs: 'no', why: `the workflow is not triggered by ${need}` };
   const f = trig.filters;
-  if (f.branches && f.branches.length > 0) {
+  // With the target branch unknown a filter cannot be judged either way: it is left out of the
+  // findings and reported as unobservable (a guess would be a finding on nothing).
+  let unverified: string | undefined;
+  if (f.branches && f.branches.length > 0 && !includesEveryBranch(f.branches)) {
     if (target && !branchIncluded(f.branches, target)) {
       return { runs: 'no', why: `its \`${trig.event}: branches:\` filter (${list(f.branches)}) does not include ${target}`, trigger: trig };
     }
-    if (!target) return { runs: 'maybe', why: `its \`${trig.event}: branches:\` filter may exclude the protected branch`, trigger: trig };
+    if (!target) unverified = `\`${trig.event}: branches:\` (${list(f.branches)})`;
   }
   if (f.branchesIgnore && f.branchesIgnore.length > 0) {
     if (target && f.branchesIgnore.some((p) => globRegex(p).test(target))) {
       return { runs: 'no', why: `its \`${trig.event}: branches-ignore:\` filter (${list(f.branchesIgnore)}) excludes ${target}`, trigger: trig };
     }
-    if (!target) return { runs: 'maybe', why: `its \`${trig.event}: branches-ignore:\` filter may exclude the protected branch`, trigger: trig };
+    if (!target) unverified = `\`${trig.event}: branches-ignore:\` (${list(f.branchesIgnore)})`;
   }
+  const note = unverified ? { unverified } : {};
   if (need === 'pull_request') {
-    if (f.paths && f.paths.length > 0) return { runs: 'maybe', why: `its \`${trig.event}: paths:\` filter (${list(f.paths)}) skips pull requests that change no matching file`, trigger: trig };
+    if (f.paths && f.paths.length > 0) return { runs: 'maybe', why: `its \`${trig.event}: paths:\` filter (${list(f.paths)}) skips pull requests that change no matching file`, trigger: trig, ...note };
     if (f.pathsIgnore && f.pathsIgnore.length > 0) {
-      return { runs: 'maybe', why: `its \`${trig.event}: paths-ignore:\` filter (${list(f.pathsIgnore)}) skips pull requests that change only those files`, trigger: trig };
+      return { runs: 'maybe', why: `its \`${trig.event}: paths-ignore:\` filter (${list(f.pathsIgnore)}) skips pull requests that change only those files`, trigger: trig, ...note };
     }
     if (f.types && f.types.length > 0 && !f.types.includes('synchronize')) {
-      return { runs: 'maybe', why: `its \`${trig.event}: types:\` (${list(f.types)}) leave out \`synchronize\`, so new pushes to a pull request do not run it`, trigger: trig };
+      return { runs: 'maybe', why: `its \`${trig.event}: types:\` (${list(f.types)}) leave out \`synchronize\`, so new pushes to a pull request do not run it`, trigger: trig, ...note };
     }
   }
-  return { runs: 'yes', trigger: trig };
+  return { runs: 'yes', trigger: trig, ...note };
 }
 
 /** Whether a workflow runs on pushes to pull-request branches (a push-only producer). */
@@ -373,8 +389,12 @@ function policyPath(snapshot: GovernanceSnapshot): string {
 
 interface Producer {
   name: Name;
+  /** The workflow whose triggers run the job: the name's own, or the outermost caller's. */
+  trigWf: WorkflowFile;
   cov: Record<Need, Coverage>;
   skipIf?: string;
+  /** The job whose `if:` it is, when that is a caller's rather than the named job's. */
+  skipCaller?: { wf: WorkflowFile; job: Job };
   push: boolean;
 }
 
@@ -444,8 +464,10 @@ export function evaluate(snapshot: GovernanceSnapshot): RuleResult {
     if (wf.triggers.length > 0 && wf.triggers.every((t) => t.event === 'workflow_call')) continue;
     for (const job of wf.jobs) {
       for (const name of namer.names(wf, job)) {
-        const skipIf = skippingIf(job) ?? (name.job !== job ? skippingIf(name.job) : undefined);
-        const prod: Producer = { name, cov, skipIf, push };
+        // A caller's `if:` skips its called jobs too; it is named as the caller's.
+        const callerIf = name.job !== job ? skippingIf(job) : undefined;
+        const skipIf = callerIf ?? skippingIf(name.job);
+        const prod: Producer = { name, trigWf: wf, cov, skipIf, push, ...(callerIf ? { skipCaller: { wf, job } } : {}) };
         all.push(name);
         if (name.text.includes(UNKNOWN)) fuzzy.push(prod);
         else {
@@ -500,11 +522,14 @@ export function evaluate(snapshot: GovernanceSnapshot): RuleResult {
     return { best, all };
   };
   const seen = new Set<string>();
+  /** Workflow → a branch filter of it that could not be checked (the target branch is unknown). */
+  const unverifiedFilters = new Map<string, string>();
   for (const req of reqs) {
     if (seen.has(req.context)) continue;
     seen.add(req.context);
     if (req.integrationId !== undefined && req.integrationId !== null && req.integrationId !== GITHUB_ACTIONS_APP_ID) continue;
     const producers = exact.get(req.context) ?? [];
+    for (const pr of producers) for (const n of needs) if (pr.cov[n].unverified) unverifiedFilters.set(pr.trigWf.path, pr.cov[n].unverified!);
     const missing = needs.filter((n) => !producers.some((pr) => pr.cov[n].runs !== 'no'));
     const policyEvidence: Evidence[] = req.fromPolicy && expectedLine ? [{ path: policyFile, line: expectedLine }] : [];
     const requirement = `Required check \`${req.context}\` (required by ${req.from} for ${branchLabel})`;
@@ -523,6 +548,8 @@ export function evaluate(snapshot: GovernanceSnapshot): RuleResult {
           if (pr.cov[n].runs === 'maybe') {
             ifOnly = false;
             skips.push(`on ${n}, ${where(pr.name)} can be skipped: ${pr.cov[n].why}`);
+          } else if (pr.skipCaller) {
+            skips.push(`on ${n}, ${where(pr.name)} runs only when its caller does: job \`${pr.skipCaller.job.id}\` in ${pr.skipCaller.wf.path}, line ${pr.skipCaller.job.line}, has \`if: ${pr.skipIf}\``);
           } else skips.push(`on ${n}, ${where(pr.name)} runs only \`if: ${pr.skipIf}\``);
         }
       }
@@ -561,12 +588,20 @@ export function evaluate(snapshot: GovernanceSnapshot): RuleResult {
       }
     }
   }
+  for (const [wfPath, filter] of unverifiedFilters) {
+    unobservable.push({
+      subject: `whether the ${filter} filter of ${wfPath} lets its required checks run`,
+      reason: 'the target branch is unknown (no event payload, no GitHub token to read the default branch, and no origin/HEAD in the checkout)',
+      ruleId: 'MD-001'
+    });
+  }
   return { findings, unobservable };
 }
 
 function triggerEvidence(pr: Producer): Evidence[] {
   const out: Evidence[] = [];
-  for (const c of [pr.cov.pull_request, pr.cov.merge_group]) if (c.runs === 'maybe' && c.trigger) out.push({ path: pr.name.wf.path, line: c.trigger.line, column: c.trigger.column });
+  // The trigger is the calling workflow's when the job is a reusable workflow's.
+  for (const c of [pr.cov.pull_request, pr.cov.merge_group]) if (c.runs === 'maybe' && c.trigger) out.push({ path: pr.trigWf.path, line: c.trigger.line, column: c.trigger.column });
   return out;
 }
 
