@@ -156,6 +156,12 @@ describe('MD-002 privileged jobs', () => {
     expect(run(release('    permissions: {contents: write}\n', 'push', 'build'))[0].severity).toBe('medium');
     expect(run(release(''), { defaults: { status: 'observed', value: 'write' } })[0].severity).toBe('high');
     expect(run(release(''), { defaults: { status: 'unobservable', reason: 'x' } })[0].severity).toBe('medium');
+    // id-token gives no write access to the repository: the message says what it does give.
+    const oidc = run(release('    permissions: {id-token: write}\n'))[0];
+    expect(oidc.severity).toBe('high');
+    expect(oidc.message).toContain('can mint OIDC tokens (id-token: write)');
+    expect(oidc.message).not.toContain('writable token');
+    expect(run(release('    permissions: {contents: write, id-token: write}\n'))[0].message).toContain('writable token (contents: write, id-token: write)');
   });
 });
 

@@ -63,7 +63,7 @@ import type { Job, Step, WorkflowFile } from '../model/workflow.js';
 
 export const meta: RuleMeta = {
   id: 'MD-002',
-  version: '1.0.0',
+  version: '1.0.1',
   title: 'Unpinned execution',
   severity: 'medium',
   confidence: 'high',
@@ -164,6 +164,8 @@ function privilegeReason(wf: WorkflowFile, job: Job, snapshot: GovernanceSnapsho
   } else if (decl.kind === 'write-all') writes = ['write-all'];
   else if (decl.kind === 'scopes') writes = Object.keys(decl.scopes).filter((s) => decl.scopes[s] === 'write' && RELEASE_SCOPES.has(s)).sort().map((s) => `${s}: write`);
   if (writes.length === 0) return undefined;
+  // id-token grants no write to the repository: it lets the job mint OIDC tokens (cloud roles, publishers).
+  if (writes.every((w) => w === 'id-token: write')) return `job \`${job.id}\` releases and can mint OIDC tokens (id-token: write)`;
   return `job \`${job.id}\` releases with a writable token (${writes.join(', ')})`;
 }
 
