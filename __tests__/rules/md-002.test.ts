@@ -221,7 +221,6 @@ describe('MD-002 run: download piped to an interpreter', () => {
     'curl -s https://x.io/i.sh | bash -c "cat > /tmp/i.sh"',
     'curl -sL https://x.io/t.tar.gz | tar xz',
     'wget https://x.io/i.sh | bash',
-    'wget -q https://x.io/i.sh && bash i.sh',
     'curl -fsSL https://x.io/key.gpg | sudo gpg --dearmor -o /usr/share/keyrings/x.gpg',
     'curl -fsSL https://x.io/key | sudo tee /etc/apt/x.asc',
     'VERSION=$(curl -s https://api.example.com/v | jq -r .v)',
@@ -249,6 +248,81 @@ describe('MD-002 run: download piped to an interpreter', () => {
 
   it('non-shell run steps (shell: python) are not read as shell', () => {
     expect(run(wf('      - shell: python\n        run: |\n          import os\n          os.system("curl -s https://x.io | sh")'))).toEqual([]);
+  });
+});
+
+describe('MD-002 run: tools fetched by package runners', () => {
+  it.each([
+    'npx -y create-foo',
+    'npx --yes nx-cloud start-ci-run',
+    'npx -p @scope/tool@^2 tool --fix',
+    'npx prettier@latest --check .',
+    'pnpm dlx pkg-pr-new@0.0 publish',
+    'yarn dlx create-vite',
+    'pipx run build',
+    'pipx run --spec "build>=1" pyproject-build',
+    'pipx install poetry',
+    'uvx ruff check',
+    'uv tool run --from "mypy>1" mypy .',
+    'uv tool install pre-commit',
+    'cargo install cargo-deny',
+    'cargo install cargo-deny --locked',
+    'cargo install --version ^0.14 cargo-deny',
+    'cargo install --git https://github.com/o/tool --branch main'
+  ])('flags %s', (script) => {
+    expect(kinds(script)).toEqual(['tool-fetch']);
+  });
+
+  it.each([
+    'npx eslint .',
+    'npx tsc --noEmit',
+    'npx -y create-foo@1.2.3',
+    'npx prettier@3.3.3 --check .',
+    'pnpm dlx pkg-pr-new@0.0.47 publish',
+    'pipx run build==1.2.1',
+    'pipx run --spec build==1.2.1 pyproject-build',
+    'uvx ruff@0.6.9 check',
+    'uv tool install pre-commit==3.8.0',
+    'uv tool run --from "mypy==1.11.2" mypy .',
+    'cargo install cargo-deny@0.14.3 --locked',
+    'cargo install --locked --version 0.14.3 cargo-deny',
+    'cargo install --path .',
+    `cargo install --git https://github.com/o/tool --rev ${SHA}`,
+    'cargo install "$TOOL"',
+    'pipx run "$TOOL"',
+    'cargo build --release'
+  ])('leaves %s alone', (script) => {
+    expect(kinds(script)).toEqual([]);
+  });
+});
+
+describe('MD-002 run: a download saved to a file, then run', () => {
+  it.each([
+    'curl -sSLO https://raw.githubusercontent.com/o/r/master/src/ci/linkcheck.sh\nsh linkcheck.sh',
+    'curl -fsSL -o /tmp/install.sh https://get.example.com\nbash /tmp/install.sh --yes',
+    'wget https://example.com/setup.sh\nchmod +x setup.sh\n./setup.sh',
+    'wget -O tool.py https://example.com/tool.py && python3 tool.py',
+    'curl --output get.sh https://x.io/get.sh; source ./get.sh',
+    'wget -q https://x.io/i.sh && bash i.sh'
+  ])('flags %s', (script) => {
+    const hits = scanRunScript(script);
+    expect(hits.map((h) => h.kind)).toEqual(['download-exec']);
+    expect(hits[0].detail).toContain('unverified');
+  });
+
+  it.each([
+    // verified before it runs
+    'curl -sSLO https://x.io/get.sh\necho "abc123  get.sh" | sha256sum -c -\nsh get.sh',
+    'curl -sSLO https://x.io/get.sh\ncurl -sSLO https://x.io/get.sh.asc\ngpg --verify get.sh.asc get.sh\nbash get.sh',
+    // downloaded but never run, or a different file run
+    'curl -sSLO https://x.io/data.json\njq . data.json',
+    'curl -o report.html https://x.io/r\nsh ./scripts/build.sh',
+    // a URL pinned to a commit
+    `curl -sSLO https://raw.githubusercontent.com/o/r/${SHA}/ci/check.sh\nsh check.sh`,
+    // run before it is downloaded (another file of the same name from the repository)
+    'sh check.sh\ncurl -sSLO https://x.io/check.sh'
+  ])('leaves %s alone', (script) => {
+    expect(kinds(script)).toEqual([]);
   });
 });
 

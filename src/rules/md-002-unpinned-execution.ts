@@ -28,9 +28,12 @@
  *     `curl … | python3 -`), feed it through process or command substitution (`bash <(curl …)`,
  *     `sh -c "$(curl …)"`, `eval "$(wget -O- …)"`), or do the PowerShell equivalents
  *     (`iwr … | iex`, `iex ((New-Object Net.WebClient).DownloadString(…))`) — kind `download-exec`.
- *     Downloads written to a file (`curl -o`, plain `wget url`), a pipe into a parser
- *     (`| jq`, `| python -m json.tool`, `| bash -c '…'`, `| tar xz`) and URLs that address an
- *     immutable commit (a 40-hex path segment) stay quiet;
+ *     A download saved to a file (`curl -o f`, `curl -O`, plain `wget url`) and later run from
+ *     it (`sh f`, `bash f`, `python f`, `source f`, `./f`) is the same kind, unless a checksum or
+ *     signature check (`sha256sum -c`, `gpg --verify`, `cosign verify-blob`, …) comes first.
+ *     Saved downloads never run, a pipe into a parser (`| jq`, `| python -m json.tool`,
+ *     `| bash -c '…'`, `| tar xz`) and URLs that address an immutable commit (a 40-hex path
+ *     segment) stay quiet;
  *   - `pip install` of requirements without an exact `==` pin (kind `pip-install`); the
  *     interpreter forms `python -m pip`, `pip3`, `uv pip` are recognised. Quiet:
  *     `--require-hashes`, a `-c/--constraint` file, local paths (`.`, `-e .`, `./pkg`, wheels),
@@ -42,7 +45,12 @@
  *   - `npm install -g`/`npm i -g`/`yarn global add`/`pnpm add -g` of a package without an exact
  *     `@x.y.z` version (kind `npm-global`; `npm` itself and local paths are quiet);
  *   - `go install module@latest` or another moving query (`@master`, `@v1`) (kind `go-install`;
- *     `@vX.Y.Z`, other tags, pseudo-versions and commit hashes are pinned, `go install ./…` is quiet).
+ *     `@vX.Y.Z`, other tags, pseudo-versions and commit hashes are pinned, `go install ./…` is quiet);
+ *   - a tool fetched by a package runner without an exact version (kind `tool-fetch`):
+ *     `npx -y pkg` / `npx --package pkg` / `npx pkg@range`, `pnpm dlx`, `yarn dlx`, `pipx run|install`,
+ *     `uvx`, `uv tool run|install`, `cargo install` (without `@x.y.z` / `--version x.y.z`, or a
+ *     `--git` source without a commit `--rev`). Plain `npx tool` may run the project's own,
+ *     lockfile-pinned copy and is left alone, as are `cargo install --path` and variables.
  *   Heredoc bodies fed to anything other than a shell are skipped, as are comments.
  *   Subject `<job>:<step>:<kind>`, where `<step>` is the step's `id`, else its `name`, else `#<index>`.
  *
@@ -63,7 +71,7 @@ import type { Job, Step, WorkflowFile } from '../model/workflow.js';
 
 export const meta: RuleMeta = {
   id: 'MD-002',
-  version: '1.0.1',
+  version: '1.1.0',
   title: 'Unpinned execution',
   severity: 'medium',
   confidence: 'high',
@@ -82,10 +90,12 @@ export const meta: RuleMeta = {
     'exempt; version tags of trusted owners — option `trusted-owners`, default `actions`, `github` — ' +
     'are low); `docker://` steps, job `container:` and `services:` images without an `@sha256:` digest ' +
     '(tagged service images are low); and `run:` steps that pipe a download into a shell or interpreter ' +
-    '(`curl … | sh`, `bash <(curl …)`, `sh -c "$(curl …)"`, `iwr … | iex`), `pip install` packages ' +
+    '(`curl … | sh`, `bash <(curl …)`, `sh -c "$(curl …)"`, `iwr … | iex`) or save one and run it ' +
+    'without a checksum or signature check, `pip install` packages ' +
     'without an exact `==` pin (`-r` files without `--require-hashes` are low; `pip install .`, ' +
     '`-e .`, `--upgrade pip` and constraint files are quiet), `npm install -g` of a package without ' +
-    'an exact version, and `go install …@latest`. Severity is medium, high in privileged jobs ' +
+    'an exact version, `go install …@latest`, and tools fetched by package runners without an exact ' +
+    'version (`npx -y`, `pnpm dlx`, `pipx run`, `uvx`, `cargo install`). Severity is medium, high in privileged jobs ' +
     '(`pull_request_target`, `workflow_run`, release jobs with write scopes).',
   remediation:
     'Pin actions to the full commit SHA of the release you reviewed and keep the tag as a comment ' +
@@ -608,7 +618,7 @@ const PWSH_PIPE = /\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b[^|\n]*\|\
 const PWSH_CALL = /\b(?:iex|invoke-expression)\b\s*[(&]?[^\n]*\b(?:downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod)\b/i;
 
 interface RunHit {
-  kind: 'download-exec' | 'pip-install' | 'pip-requirements' | 'npm-global' | 'go-install';
+  kind: 'download-exec' | 'pip-install' | 'pip-requirements' | 'npm-global' | 'go-install' | 'tool-fetch';
   /** 0-based script line. */
   line: number;
   detail: string;
@@ -818,7 +828,197 @@ function goInstall(p: Pipeline): RunHit | undefined {
   return undefined;
 }
 
-const MAYBE: readonly RegExp[] = [/\b(?:curl|wget)\b/, /\bpip[\d.]*\b[^\n]*\binstall\b/, /(?:-g\b|--global|--location|\bglobal\s+add)/, /\bgo\s+install\b/];
+// ---------------------------------------------------------------------------------------------
+// Tools fetched and run (or installed) by a package runner, without an exact version.
+
+const PY_EXACT = /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*===?\s*[^,*\s]+$/;
+
+/** `pkg==1.2.3` / `pkg@1.2.3`: pinned; a bare or ranged name: unpinned; variables and paths: ignore. */
+function classifyPyTool(token: string): PkgVerdict {
+  const t = token.trim();
+  if (t === '' || t.includes('$') || /^(?:\.|\/|~)/.test(t) || /\.(?:whl|tar\.gz|zip)$/i.test(t)) return 'ignore';
+  if (/^(?:git\+|https?:)/i.test(t)) return classifyPipRequirement(t);
+  if (PY_EXACT.test(t)) return 'pinned';
+  const at = t.lastIndexOf('@');
+  if (at > 0 && EXACT_SEMVER.test(t.slice(at + 1))) return 'pinned';
+  return 'unpinned';
+}
+
+/** The first argument that is not a flag (skipping the values of `valued` flags). */
+function firstOperand(args: readonly string[], valued: ReadonlySet<string> = new Set()): string | undefined {
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (valued.has(a)) {
+      k++;
+      continue;
+    }
+    if (a === '--') return args[k + 1];
+    if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
+function flagValue(args: readonly string[], names: readonly string[]): string | undefined {
+  for (let k = 0; k < args.length; k++) {
+    for (const n of names) {
+      if (args[k] === n) return args[k + 1];
+      if (n.startsWith('--') && args[k].startsWith(`${n}=`)) return args[k].slice(n.length + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `npx -y pkg` / `npx --package pkg`, `pnpm dlx`, `yarn dlx`, `pipx run|install`, `uvx`,
+ * `uv tool run|install`, `cargo install` of a tool without an exact version: each run fetches
+ * whatever the registry serves that day. `npx pkg` without `-y`/`--package` may run the
+ * project's own (lockfile-pinned) copy and is left alone.
+ */
+function toolFetch(p: Pipeline): RunHit | undefined {
+  for (const cmd of p.segments.map(commandWords)) {
+    if (cmd.length < 2) continue;
+    const b = baseName(cmd[0].text).replace(/\.cmd$/, '');
+    const w = cmd.map((x) => x.text);
+    let tool: string | undefined;
+    let verdict: PkgVerdict = 'ignore';
+    let how = '';
+    if (b === 'npx') {
+      const args = w.slice(1);
+      const pkg = flagValue(args, ['-p', '--package']);
+      const fetches = pkg !== undefined || args.includes('-y') || args.includes('--yes') || /@/.test(firstOperand(args, new Set(['-p', '--package', '-c', '--call'])) ?? '');
+      if (!fetches) continue;
+      tool = pkg ?? firstOperand(args, new Set(['-p', '--package', '-c', '--call']));
+      verdict = tool ? classifyNpmPackage(tool) : 'ignore';
+      how = '`npx`';
+    } else if ((b === 'pnpm' || b === 'yarn') && w[1] === 'dlx') {
+      const args = w.slice(2);
+      tool = flagValue(args, ['-p', '--package']) ?? firstOperand(args, new Set(['-p', '--package']));
+      verdict = tool ? classifyNpmPackage(tool) : 'ignore';
+      how = `\`${b} dlx\``;
+    } else if (b === 'pipx' && (w[1] === 'run' || w[1] === 'install')) {
+      const args = w.slice(2);
+      tool = flagValue(args, ['--spec']) ?? firstOperand(args, new Set(['--spec', '--python', '--pip-args', '--index-url', '--suffix']));
+      verdict = tool ? classifyPyTool(tool) : 'ignore';
+      how = `\`pipx ${w[1]}\``;
+    } else if (b === 'uvx' || (b === 'uv' && w[1] === 'tool' && (w[2] === 'run' || w[2] === 'install'))) {
+      const args = b === 'uvx' ? w.slice(1) : w.slice(3);
+      tool = flagValue(args, ['--from']) ?? firstOperand(args, new Set(['--from', '--with', '--python', '-p', '--index', '--index-url', '--extra-index-url']));
+      verdict = tool ? classifyPyTool(tool) : 'ignore';
+      how = b === 'uvx' ? '`uvx`' : `\`uv tool ${w[2]}\``;
+    } else if (b === 'cargo' && w[1] === 'install') {
+      const args = w.slice(2);
+      if (args.includes('--path') || args.some((a) => a.startsWith('--path='))) continue;
+      const git = flagValue(args, ['--git']);
+      tool = firstOperand(args, new Set(['--version', '--vers', '--git', '--branch', '--tag', '--rev', '--root', '--registry', '--index', '-j', '--jobs', '--features', '-F', '--target', '--profile', '--bin', '--example', '--config', '-Z']));
+      const version = flagValue(args, ['--version', '--vers']);
+      if (git !== undefined) {
+        const rev = flagValue(args, ['--rev']);
+        verdict = rev && FULL_SHA.test(rev) ? 'pinned' : 'unpinned';
+        tool ??= git;
+      } else if (!tool || tool.includes('$')) verdict = 'ignore';
+      else if (version !== undefined) verdict = /^=?\s*v?\d+\.\d+\.\d+/.test(version) ? 'pinned' : version.includes('$') ? 'ignore' : 'unpinned';
+      else verdict = /@=?\d+\.\d+\.\d+/.test(tool) ? 'pinned' : 'unpinned';
+      how = '`cargo install`';
+    } else continue;
+    if (verdict === 'unpinned' && tool) {
+      return { kind: 'tool-fetch', line: p.line, detail: `fetches \`${tool}\` with ${how} without an exact version` };
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A download saved to a file, then executed from it, with no verification in between.
+
+const VERIFY = /\b(?:sha(?:1|224|256|384|512)sum|shasum|b2sum|md5sum)\b[^\n]*(?:\s-c\b|--check\b)|\bgpg2?\b[^\n]*--verify\b|\bcosign\s+verify(?:-blob)?\b|\bminisign\b[^\n]*\s-V\b|\bslsa-verifier\b|\bgh\s+attestation\s+verify\b|\bopenssl\s+dgst\b[^\n]*-verify\b/;
+
+function normFile(t: string): string {
+  return t.replace(/^["']|["']$/g, '').replace(/^\.\//, '');
+}
+
+/** The file a `curl`/`wget` command saves its download to, and the URL; undefined for stdout or no URL. */
+function savedDownload(cmd: readonly Word[]): { file: string; url: string } | undefined {
+  if (cmd.length < 2) return undefined;
+  const b = baseName(cmd[0].text);
+  if (b !== 'curl' && b !== 'wget') return undefined;
+  const url = firstUrl(cmd);
+  if (!url) return undefined;
+  const args = cmd.slice(1).map((w) => w.text);
+  const remote = (): string => normFile(url.replace(/[?#].*$/, '').replace(/\/+$/, '').split('/').pop() ?? '');
+  if (b === 'curl') {
+    const out = flagValue(args, ['-o', '--output']);
+    if (out !== undefined) return out === '-' || out === '/dev/stdout' ? undefined : { file: normFile(out), url };
+    for (const a of args) {
+      if (a === '-O' || a === '--remote-name') return { file: remote(), url };
+      const m = /^-([A-Za-z]*?)([oO])(.*)$/.exec(a);
+      if (m && !a.startsWith('--') && !/[HdXuAeTFbcKmrwxyYzECDQ]/.test(m[1])) {
+        if (m[2] === 'O') return { file: remote(), url };
+        const v = m[3] !== '' ? m[3] : args[args.indexOf(a) + 1];
+        return v && v !== '-' && v !== '/dev/stdout' ? { file: normFile(v), url } : undefined;
+      }
+    }
+    return undefined;
+  }
+  const out = flagValue(args, ['-O', '--output-document']);
+  if (out !== undefined) return out === '-' || out === '/dev/stdout' ? undefined : { file: normFile(out), url };
+  if (args.some((a) => /^-[A-Za-z]*q?O/.test(a) && !a.startsWith('--'))) return undefined; // `-qO-` and the like: stdout forms
+  return { file: remote(), url };
+}
+
+/** The file a command executes: `sh f`, `bash f`, `python f`, `source f`, `. f`, `./f`, `/tmp/f`. */
+function executedFile(cmd: readonly Word[]): string | undefined {
+  if (cmd.length === 0) return undefined;
+  const first = cmd[0].text;
+  const b = baseName(first);
+  if (b === 'source' || b === '.') return cmd[1] ? normFile(cmd[1].text) : undefined;
+  if (INTERPRETERS.test(b)) {
+    for (let k = 1; k < cmd.length; k++) {
+      const a = cmd[k].text;
+      if (a === '-c' || a === '-m' || a === '-e' || a === '-' || (SHELLS.has(b) && /^-[a-zA-Z]*[cs][a-zA-Z]*$/.test(a))) return undefined;
+      if (a.startsWith('-') || a.startsWith('+')) continue;
+      return normFile(a);
+    }
+    return undefined;
+  }
+  if (first.includes('/') && !first.includes('$')) return normFile(first);
+  return undefined;
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  const base = (x: string) => x.slice(x.lastIndexOf('/') + 1);
+  // A relative name matches the same name under a directory the script changed into.
+  return (!a.includes('/') || !b.includes('/')) && base(a) === base(b);
+}
+
+/** Across the script's pipelines: a saved download later executed, no checksum or signature check anywhere before. */
+function downloadThenRun(pipes: readonly Pipeline[], script: string): RunHit | undefined {
+  const saved: { file: string; url: string }[] = [];
+  const lines = script.split('\n');
+  for (const p of pipes) {
+    if (VERIFY.test(lines[p.line] ?? '')) return undefined;
+    for (const cmd of p.segments.map(commandWords)) {
+      const d = savedDownload(cmd);
+      if (d) {
+        if (!immutableUrl(d.url) && d.file !== '') saved.push(d);
+        continue;
+      }
+      const f = executedFile(cmd);
+      if (!f) continue;
+      const hit = saved.find((d) => sameFile(d.file, f));
+      if (hit) return { kind: 'download-exec', line: p.line, url: hit.url, detail: `downloads ${hit.url} to \`${hit.file}\` and runs it with \`${cmd[0].text}\`, unverified` };
+    }
+  }
+  return undefined;
+}
+
+const MAYBE: readonly RegExp[] = [
+  /\b(?:curl|wget)\b/,
+  /\bpip[\d.]*\b[^\n]*\binstall\b/,
+  /(?:-g\b|--global|--location|\bglobal\s+add)/,
+  /\bgo\s+install\b/,
+  /\b(?:npx|dlx|pipx|uvx|uv\s+tool|cargo\s+install)\b/
+];
 
 /** All unpinned-execution patterns of one `run:` script, one per kind (the first occurrence). Exported for tests. */
 export function scanRunScript(script: string): RunHit[] {
@@ -838,12 +1038,15 @@ export function scanRunScript(script: string): RunHit[] {
   }
   // Cheap pre-filter: most scripts contain none of the commands we look for.
   if (!MAYBE.some((re) => re.test(script))) return [...hits.values()];
-  for (const p of pipelines(script)) {
+  const pipes = pipelines(script);
+  for (const p of pipes) {
     add(downloadExec(p));
     add(pipInstall(p));
     add(npmGlobal(p));
     add(goInstall(p));
+    add(toolFetch(p));
   }
+  if (/\b(?:curl|wget)\b/.test(script)) add(downloadThenRun(pipes, script));
   return [...hits.values()];
 }
 
@@ -866,6 +1069,10 @@ const KIND_TEXT: Record<RunHit['kind'], { title: string; fix: string }> = {
   'npm-global': {
     title: 'Global npm package installed without a version',
     fix: 'Install an exact version (`npm install -g tool@1.2.3`), or add the tool to `devDependencies` so the lockfile pins it and run it with `npx`.'
+  },
+  'tool-fetch': {
+    title: 'Tool fetched and run without an exact version',
+    fix: 'Name an exact version (`npx -y tool@1.2.3`, `pnpm dlx tool@1.2.3`, `pipx run tool==1.2.3`, `uvx tool@1.2.3`, `cargo install tool@1.2.3 --locked`), or add the tool to the project\'s lockfile and run it from there.'
   },
   'go-install': {
     title: '`go install` of a moving version',
