@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { collectWorkspace } from '../../src/collect/workspace.js';
-import { actionName, matchesAction, rule } from '../../src/rules/md-004-over-privileged-token.js';
+import { actionName, ifEvents, matchesAction, rule } from '../../src/rules/md-004-over-privileged-token.js';
 import { ruleById } from '../../src/rules/index.js';
 import type { FindingDraft, RuleResult } from '../../src/model/finding.js';
 import type { GovernanceSnapshot } from '../../src/model/snapshot.js';
@@ -327,6 +327,34 @@ describe('MD-004 write scopes the job visibly uses', () => {
     // A callee without permissions of its own: the caller inherits the default, and is reported.
     const open = `on: workflow_call\njobs:\n${job('a')}`;
     expect(run({ '.github/workflows/test.yml': open, [P]: caller }, { defaults: WRITE })[0].message).toContain('`test`');
+  });
+});
+
+describe('MD-004 jobs limited to some events by their if:', () => {
+  it('a job that runs only on `issues` in a workflow also on issue_comment is judged on `issues` (not privileged): quiet', () => {
+    const y = `on: [issue_comment, issues]\njobs:\n${job('triage', "    if: github.repository_owner == 'o' && github.event_name == 'issues'\n    permissions: {issues: write}\n", '      - run: ./triage.sh')}`;
+    expect(run({ [P]: y })).toEqual([]);
+  });
+
+  it('the message names the events the job can run on', () => {
+    const y = `on: [issue_comment, schedule, push]\njobs:\n${job('c', "    if: ${{ github.event_name == 'issue_comment' }}\n    permissions: {contents: write}\n", '      - run: ./x.sh')}`;
+    const fs = run({ [P]: y });
+    expect(fs).toHaveLength(1);
+    expect(fs[0].message).toContain('it runs on `issue_comment`');
+    expect(fs[0].message).not.toContain('`schedule`');
+  });
+
+  it('ifEvents reads plain conditions only', () => {
+    expect(ifEvents("github.event_name == 'push'")).toEqual(new Set(['push']));
+    expect(ifEvents("${{ 'schedule' == github.event_name }}")).toEqual(new Set(['schedule']));
+    expect(ifEvents("github.event_name == 'push' || github.event_name == 'schedule'")).toEqual(new Set(['push', 'schedule']));
+    expect(ifEvents("github.event_name == 'push' && github.ref == 'refs/heads/main'")).toEqual(new Set(['push']));
+    // Traps: negations and mixed disjunctions say nothing certain.
+    expect(ifEvents("github.event_name != 'push'")).toBeUndefined();
+    expect(ifEvents("!(github.event_name == 'push')")).toBeUndefined();
+    expect(ifEvents("github.event_name == 'push' || github.actor == 'bot'")).toBeUndefined();
+    expect(ifEvents('always()')).toBeUndefined();
+    expect(ifEvents(undefined)).toBeUndefined();
   });
 });
 

@@ -231,6 +231,24 @@ function justification(scope: string, uses: readonly UseRef[], allow: readonly A
   return undefined;
 }
 
+const EVENT_EQ = /(?:github\s*\.\s*event_name\s*==\s*(['"])([\w-]+)\1|(['"])([\w-]+)\3\s*==\s*github\s*\.\s*event_name)/g;
+
+/**
+ * The events a job's `if:` restricts it to, when it plainly does: one `github.event_name == 'x'`
+ * among other conditions joined by `&&`, or only such comparisons joined by `||`. Undefined when
+ * the condition says nothing certain about the event (negations, mixed `||`).
+ */
+export function ifEvents(cond: string | undefined): Set<string> | undefined {
+  if (!cond) return undefined;
+  const expr = cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
+  if (/event_name\s*!=|!=\s*github\s*\.\s*event_name|!\s*\(?\s*github\s*\.\s*event_name/.test(expr)) return undefined;
+  const events = [...expr.matchAll(EVENT_EQ)].map((m) => m[2] ?? m[4]);
+  if (events.length === 0) return undefined;
+  if (events.length === 1 && !expr.includes('||')) return new Set(events);
+  const rest = expr.replace(EVENT_EQ, '').replace(/\|\||[()\s]/g, '');
+  return rest === '' ? new Set(events) : undefined;
+}
+
 function label(wf: WorkflowFile): string {
   return wf.name ? `"${wf.name}" (${wf.path})` : `\`${wf.path}\``;
 }
@@ -320,6 +338,10 @@ function evaluateWorkflow(
       continue;
     }
     if (effective.kind !== 'scopes' || privileged.length === 0) continue;
+    // A job whose `if:` limits it to some events is judged on those only.
+    const only = ifEvents(job.if?.value);
+    const jobPrivileged = only ? privileged.filter((e) => only.has(e)) : privileged;
+    if (jobPrivileged.length === 0) continue;
     const inherited = own === undefined;
     const uses = jobUses(job, byPath);
     const steps = jobSteps(job, byPath);
@@ -334,7 +356,7 @@ function evaluateWorkflow(
       // its purpose whatever else the job runs.
       if (use && (!code || scope === 'id-token')) continue;
       const source = inherited ? 'the workflow-level `permissions:` block, which it inherits' : 'its own `permissions:` block';
-      const head = `Job \`${job.id}\` in workflow ${label(wf)} gets \`${scope}: write\` from ${source}, and the workflow runs on ${list(privileged)} (unattended or privileged triggers).`;
+      const head = `Job \`${job.id}\` in workflow ${label(wf)} gets \`${scope}: write\` from ${source}, and ${only ? 'it runs on' : 'the workflow runs on'} ${list(jobPrivileged)} (unattended or privileged triggers).`;
       const allowHint = `if the pair is justified, allow it with the MD-004 option \`allow: ["${scope}@<owner>/<action>"]\``;
       const drop = scope === 'id-token' ? 'Remove `id-token: write`' : `Drop it to \`${scope}: read\` (or \`none\`)`;
       let severity: 'high' | 'medium' = 'high';
