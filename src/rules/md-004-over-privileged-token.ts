@@ -37,7 +37,7 @@
 import type { Evidence, FindingDraft, Rule, RuleMeta } from '../model/finding.js';
 import type { RulePolicy } from '../model/policy.js';
 import type { GovernanceSnapshot } from '../model/snapshot.js';
-import type { Job, PermissionsDecl, Step, WorkflowFile } from '../model/workflow.js';
+import type { Job, PermissionsDecl, WorkflowFile } from '../model/workflow.js';
 import { runsCode, scopeUses, tokenHandedTo } from './md-004/scope-use.js';
 
 export const meta: RuleMeta = {
@@ -167,40 +167,33 @@ function parseAllowOption(config: RulePolicy | undefined): AllowPair[] {
   return out;
 }
 
-/** Actions used by a job: its steps, its reusable-workflow call and (one level per call) local callees. */
-function jobUses(job: Job, byPath: ReadonlyMap<string, WorkflowFile>, seen: Set<string> = new Set()): UseRef[] {
-  const out: UseRef[] = [];
-  for (const step of job.steps) {
-    const name = step.uses ? actionName(step.uses.value) : undefined;
-    if (name) out.push({ name, withKeys: new Set(Object.keys(step.with).filter((k) => step.with[k].value.trim() !== '')) });
-  }
-  if (job.uses) {
-    const ref = job.uses.value.trim();
-    const name = actionName(ref);
-    if (name) out.push({ name, withKeys: new Set(Object.keys(job.with)) });
-    else if (ref.startsWith('./')) {
-      const callee = ref.slice(2).replace(/@.*$/, '');
-      const wf = byPath.get(callee);
-      if (wf && !seen.has(callee)) {
-        seen.add(callee);
-        for (const j of wf.jobs) out.push(...jobUses(j, byPath, seen));
-      }
-    }
+/** The local reusable workflow a job calls (`uses: ./…`), if it is in the snapshot. */
+function localCallee(job: Job, byPath: ReadonlyMap<string, WorkflowFile>): WorkflowFile | undefined {
+  const ref = job.uses?.value.trim();
+  return ref?.startsWith('./') ? byPath.get(ref.slice(2).replace(/@.*$/, '')) : undefined;
+}
+
+/** The job and, through local reusable-workflow calls (each callee once), the jobs it runs. */
+function runJobs(job: Job, byPath: ReadonlyMap<string, WorkflowFile>, seen: Set<string> = new Set()): Job[] {
+  const out = [job];
+  const wf = localCallee(job, byPath);
+  if (wf && !seen.has(wf.path)) {
+    seen.add(wf.path);
+    for (const j of wf.jobs) out.push(...runJobs(j, byPath, seen));
   }
   return out;
 }
 
-/** The steps a job runs: its own, and (one level per call) those of a local reusable workflow it calls. */
-function jobSteps(job: Job, byPath: ReadonlyMap<string, WorkflowFile>, seen: Set<string> = new Set()): Step[] {
-  const out = [...job.steps];
-  const ref = job.uses?.value.trim();
-  if (ref?.startsWith('./')) {
-    const callee = ref.slice(2).replace(/@.*$/, '');
-    const wf = byPath.get(callee);
-    if (wf && !seen.has(callee)) {
-      seen.add(callee);
-      for (const j of wf.jobs) out.push(...jobSteps(j, byPath, seen));
+/** Actions used by a job: its steps', its remote reusable-workflow call, and the same of local callees. */
+function jobUses(jobs: readonly Job[]): UseRef[] {
+  const out: UseRef[] = [];
+  for (const job of jobs) {
+    for (const step of job.steps) {
+      const name = step.uses ? actionName(step.uses.value) : undefined;
+      if (name) out.push({ name, withKeys: new Set(Object.keys(step.with).filter((k) => step.with[k].value.trim() !== '')) });
     }
+    const name = job.uses ? actionName(job.uses.value.trim()) : undefined;
+    if (name) out.push({ name, withKeys: new Set(Object.keys(job.with)) });
   }
   return out;
 }
@@ -210,9 +203,7 @@ function jobSteps(job: Job, byPath: ReadonlyMap<string, WorkflowFile>, seen: Set
  * every job) runs with no more than those: it does not inherit the repository default.
  */
 function calleeDeclaresPermissions(job: Job, byPath: ReadonlyMap<string, WorkflowFile>): boolean {
-  const ref = job.uses?.value.trim();
-  if (!ref?.startsWith('./')) return false;
-  const wf = byPath.get(ref.slice(2).replace(/@.*$/, ''));
+  const wf = localCallee(job, byPath);
   if (!wf) return false;
   const ok = (d: PermissionsDecl | undefined): boolean => d !== undefined && d.kind !== 'write-all' && d.kind !== 'invalid';
   return ok(wf.permissions) || (wf.jobs.length > 0 && wf.jobs.every((j) => ok(j.permissions)));
@@ -343,8 +334,9 @@ function evaluateWorkflow(
     const jobPrivileged = only ? privileged.filter((e) => only.has(e)) : privileged;
     if (jobPrivileged.length === 0) continue;
     const inherited = own === undefined;
-    const uses = jobUses(job, byPath);
-    const steps = jobSteps(job, byPath);
+    const jobs = runJobs(job, byPath);
+    const uses = jobUses(jobs);
+    const steps = jobs.flatMap((j) => j.steps);
     const used = scopeUses(steps);
     const code = runsCode(steps);
     const handed = tokenHandedTo(steps);
