@@ -91,6 +91,11 @@ describe('MD-002 uses:', () => {
       ['build:some-org/noref', 'medium']
     ]);
     expect(fs[1].message).toContain('abbreviated SHA');
+    // The suggested pin keeps a version as its comment, never the branch name.
+    expect(fs[0].message).toContain('actions/checkout@<40-hex sha> # vX.Y.Z (the release you reviewed)');
+    expect(fs[0].message).not.toContain('# main');
+    expect(fs[2].message).toContain('some-org/noref@<40-hex sha> # vX.Y.Z');
+    expect(fs[1].message).toContain('some-org/tool@<40-hex sha> # vX.Y.Z');
   });
 
   it('trusted-owners option replaces the default list', () => {

@@ -1105,6 +1105,13 @@ function where(wf: WorkflowFile, job: Job): string {
   return wf.kind === 'action' ? `composite action \`${wf.path}\`` : `job \`${job.id}\` of \`${wf.path}\``;
 }
 
+/** The comment to keep next to a SHA pin: the tag written, or `vX.Y.Z` when the ref is a branch (`main`, `master`) or missing. */
+function pinComment(ref: string): string {
+  const at = ref.lastIndexOf('@');
+  const tag = at === -1 ? '' : ref.slice(at + 1);
+  return /^v\d|^\d+\.\d/.test(tag) ? tag : 'vX.Y.Z (the release you reviewed)';
+}
+
 function checkUses(ctx: Ctx, wf: WorkflowFile, job: Job, uses: { value: string; line: number; column: number }, isWorkflowCall: boolean, priv: string | undefined): void {
   const v = classifyUses(uses.value, ctx.snapshot, ctx.trusted);
   if (v.kind !== 'unpinned') return;
@@ -1115,7 +1122,7 @@ function checkUses(ctx: Ctx, wf: WorkflowFile, job: Job, uses: { value: string; 
   const privText = priv && severity === 'high' ? ` This matters more here: ${priv}.` : '';
   const fix = docker
     ? 'Reference the image by digest: `docker://image@sha256:<digest>` (keep the tag in a comment).'
-    : `Pin it to the full commit SHA of the reviewed release and keep the tag as a comment (\`${ref.replace(/@.*$/, '')}@<40-hex sha> # ${ref.includes('@') ? ref.slice(ref.lastIndexOf('@') + 1) : 'vX'}\`); Dependabot and Renovate keep such pins up to date.`;
+    : `Pin it to the full commit SHA of the reviewed release and keep the tag as a comment (\`${ref.replace(/@.*$/, '')}@<40-hex sha> # ${pinComment(ref)}\`); Dependabot and Renovate keep such pins up to date.`;
   add(ctx, {
     subject: `${job.id}:${ref}`,
     path: wf.path,
