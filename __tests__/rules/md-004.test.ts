@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { collectWorkspace } from '../../src/collect/workspace.js';
 import { actionName, ifEvents, matchesAction, rule } from '../../src/rules/md-004-over-privileged-token.js';
+import { runsCode } from '../../src/rules/md-004/scope-use.js';
 import { ruleById } from '../../src/rules/index.js';
 import type { FindingDraft, RuleResult } from '../../src/model/finding.js';
 import type { GovernanceSnapshot } from '../../src/model/snapshot.js';
@@ -145,7 +146,7 @@ describe('MD-004 write scopes in unattended or privileged workflows', () => {
     expect(fs[0].message).toContain('`workflow_dispatch`');
   });
 
-  it.each(['schedule', 'workflow_dispatch', 'workflow_run', 'pull_request_target', 'issue_comment'])('%s is privileged', (event) => {
+  it.each(['schedule', 'workflow_dispatch', 'workflow_run', 'pull_request_target', 'issue_comment', 'issues', 'discussion', 'discussion_comment'])('%s is privileged', (event) => {
     const fs = run({ [P]: `on: ${event}\npermissions:\n  contents: write\njobs:\n${job('a')}${job('b')}` });
     expect(subjects(fs)).toEqual(['a:contents', 'b:contents']);
     expect(fs[0].evidence[0]).toEqual({ path: P, line: 3 });
@@ -276,6 +277,21 @@ describe('MD-004 write scopes the job visibly uses', () => {
     expect(fs[0].message).toContain('artifact');
   });
 
+  it('runsCode reads commands, not quoted data: jq programs, continuations and $(…) captures', () => {
+    const step = (run: string) => [{ index: 0, line: 1, column: 1, with: {}, env: {}, run: { value: run, line: 1, column: 1 } }];
+    const jqPipeline = [
+      'pr=$(gh api "repos/o/r/pulls" --jq \'.[]\' \\',
+      '  | jq -s --arg sha "$SHA" \'[.[] | select(.head.sha == $sha) | .number]\')',
+      'echo "pr=$pr" >> "$GITHUB_OUTPUT"'
+    ].join('\n');
+    expect(runsCode(step(jqPipeline))).toBeUndefined();
+    expect(runsCode(step('echo "; make all | sh"'))).toBeUndefined();
+    // A command substitution inside double quotes runs; so does the captured command of an assignment.
+    expect(runsCode(step('echo "version=$(node -p 1)" >> "$GITHUB_OUTPUT"'))).toBe('`node -p 1`');
+    expect(runsCode(step('v=$(python3 get_version.py)'))).toBe('`python3 get_version.py`');
+    expect(runsCode(step('git push \\\n  origin main && npm publish'))).toBe('`npm publish`');
+  });
+
   it('a push job whose run steps only move data around (git, gh, jq, echo) is quiet', () => {
     const steps = ['      - uses: actions/checkout@v4', '      - run: |', '          git config user.name bot', '          echo "$(date)" > stamp', '          jq . data.json > /dev/null', '          git commit -am stamp && git push'].join('\n');
     expect(run({ [P]: `on:\n  schedule: [{cron: "0 3 * * *"}]\njobs:\n${job('stamp', '    permissions: {contents: write}\n', steps)}` })).toEqual([]);
@@ -304,10 +320,31 @@ describe('MD-004 write scopes the job visibly uses', () => {
     expect(run({ [P]: pypi })).toEqual([]);
     const npm = `on: workflow_dispatch\njobs:\n${job('pub', '    permissions: {id-token: write}\n', '      - run: npm ci\n      - run: npm publish --provenance')}`;
     expect(run({ [P]: npm })).toEqual([]);
-    const none = `on: workflow_dispatch\njobs:\n${job('x', '    permissions: {id-token: write}\n', '      - run: make')}`;
+    const none = `on: workflow_dispatch\njobs:\n${job('x', '    permissions: {id-token: write}\n', '      - run: echo "nothing to sign"')}`;
     const fs = run({ [P]: none });
+    expect(fs[0].severity).toBe('high');
     expect(fs[0].message).toContain('Remove `id-token: write`');
     expect(fs[0].message).not.toContain('id-token: read');
+    // Any code the job runs could mint a token: medium, and the token is not said to be "handed" anywhere.
+    const build = `on: workflow_dispatch\njobs:\n${job('x', '    permissions: {id-token: write}\n', '      - run: make\n        env: {GH_TOKEN: "${{ github.token }}"}')}`;
+    const [b] = run({ [P]: build });
+    expect(b.severity).toBe('medium');
+    expect(b.message).toContain('any step can request an OIDC token, and the job runs `make`');
+    expect(b.message).toContain('If nothing in the job needs an OIDC token, remove `id-token: write`; if it does, allow it with the MD-004 option');
+    expect(b.message).not.toContain('handed');
+    // npm trusted publishing: setup-node with a registry, a publishing step, no NODE_AUTH_TOKEN.
+    const trusted = [
+      '      - uses: actions/setup-node@v4',
+      '        with: {registry-url: "https://registry.npmjs.org"}',
+      '      - name: Publish to npm',
+      '        run: ./tools/release/publish.sh'
+    ].join('\n');
+    expect(run({ [P]: `on: workflow_dispatch\njobs:\n${job('p', '    permissions: {id-token: write}\n', trusted)}` })).toEqual([]);
+    // A remote reusable workflow gets the job's permissions out of sight: medium.
+    const remote = 'on: issue_comment\npermissions: {pull-requests: write}\njobs:\n  style:\n    uses: o/r/.github/workflows/style-bot.yml@main\n';
+    const [r] = run({ [P]: remote });
+    expect(r).toMatchObject({ subject: 'style:pull-requests', severity: 'medium' });
+    expect(r.message).toContain('the job calls the reusable workflow `o/r/.github/workflows/style-bot.yml`');
   });
 
   it('a ghcr.io login uses packages; another registry does not', () => {
@@ -331,9 +368,14 @@ describe('MD-004 write scopes the job visibly uses', () => {
 });
 
 describe('MD-004 jobs limited to some events by their if:', () => {
-  it('a job that runs only on `issues` in a workflow also on issue_comment is judged on `issues` (not privileged): quiet', () => {
-    const y = `on: [issue_comment, issues]\njobs:\n${job('triage', "    if: github.repository_owner == 'o' && github.event_name == 'issues'\n    permissions: {issues: write}\n", '      - run: ./triage.sh')}`;
+  it('a job that runs only on `push` in a workflow also on issue_comment is judged on `push` (not privileged): quiet', () => {
+    const y = `on: [issue_comment, push]\njobs:\n${job('triage', "    if: github.repository_owner == 'o' && github.event_name == 'push'\n    permissions: {contents: write}\n", '      - run: ./triage.sh')}`;
     expect(run({ [P]: y })).toEqual([]);
+    // Limited to `issues`, which anyone can fire: judged, and the message names it.
+    const issues = `on: [issue_comment, issues]\njobs:\n${job('triage', "    if: github.event_name == 'issues'\n    permissions: {contents: write}\n", '      - uses: someone/agent-action@0123456789012345678901234567890123456789')}`;
+    const fs = run({ [P]: issues });
+    expect(fs.map((f) => f.subject)).toEqual(['triage:contents']);
+    expect(fs[0].message).toContain('it runs on `issues`');
   });
 
   it('the message names the events the job can run on', () => {
@@ -349,6 +391,9 @@ describe('MD-004 jobs limited to some events by their if:', () => {
     expect(ifEvents("${{ 'schedule' == github.event_name }}")).toEqual(new Set(['schedule']));
     expect(ifEvents("github.event_name == 'push' || github.event_name == 'schedule'")).toEqual(new Set(['push', 'schedule']));
     expect(ifEvents("github.event_name == 'push' && github.ref == 'refs/heads/main'")).toEqual(new Set(['push']));
+    expect(ifEvents("github.event_name == 'issues' && (github.event.label.name == 'crash' || github.event.label.name == 'needs repro')")).toEqual(new Set(['issues']));
+    expect(ifEvents("(github.event_name == 'push' || github.event_name == 'schedule') && always()")).toEqual(new Set(['push', 'schedule']));
+    expect(ifEvents("(github.event_name == 'push') && (github.actor == 'x')")).toEqual(new Set(['push']));
     // Traps: negations and mixed disjunctions say nothing certain.
     expect(ifEvents("github.event_name != 'push'")).toBeUndefined();
     expect(ifEvents("!(github.event_name == 'push')")).toBeUndefined();

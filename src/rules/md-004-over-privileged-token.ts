@@ -12,7 +12,9 @@
  *    triggered only by `workflow_call` are left alone: a called workflow runs with (at most) the
  *    caller's token, and the caller is where the permissions are checked.
  * 3. Write scopes in jobs of unattended or privileged workflows (`schedule`, `workflow_dispatch`,
- *    `workflow_run`, `pull_request_target`, `issue_comment`), one finding per job and scope
+ *    `workflow_run`, `pull_request_target`, `issue_comment`, `issues`, `discussion`,
+ *    `discussion_comment`; a job whose `if:` plainly limits it to some events is judged on
+ *    those), one finding per job and scope
  *    (subject `<job>:<scope>`), unless the pair is justified by the allow-list below or by the
  *    rule option `allow`:
  *    - high when the job shows no use of the scope (md-004/scope-use.ts: known actions,
@@ -38,7 +40,7 @@ import type { Evidence, FindingDraft, Rule, RuleMeta } from '../model/finding.js
 import type { RulePolicy } from '../model/policy.js';
 import type { GovernanceSnapshot } from '../model/snapshot.js';
 import type { Job, PermissionsDecl, WorkflowFile } from '../model/workflow.js';
-import { runsCode, scopeUses, tokenHandedTo } from './md-004/scope-use.js';
+import { oidcReachableFrom, runsCode, scopeUses, tokenHandedTo } from './md-004/scope-use.js';
 
 export const meta: RuleMeta = {
   id: 'MD-004',
@@ -53,7 +55,7 @@ export const meta: RuleMeta = {
     'packages, approve or merge pull requests and rewrite releases. A compromised dependency, a ' +
     'script injection or a malicious pull request in a job that holds such a token turns into a ' +
     'repository compromise. Unattended and privileged triggers (schedule, workflow_dispatch, ' +
-    'workflow_run, pull_request_target, issue_comment) run with the base repository\'s secrets and ' +
+    'workflow_run, pull_request_target, issue_comment, issues, discussion) run with the base repository\'s secrets and ' +
     'no human reviewing the run, which makes their tokens the most valuable to an attacker.',
   description:
     'Reports `permissions: write-all` (workflow or job level); jobs without any effective ' +
@@ -86,7 +88,11 @@ export const meta: RuleMeta = {
 };
 
 /** Triggers that run unattended or with the base repository's privileges. */
-export const PRIVILEGED_TRIGGERS: readonly string[] = ['schedule', 'workflow_dispatch', 'workflow_run', 'pull_request_target', 'issue_comment'];
+/**
+ * DESIGN §4 names the first five; `issues`, `discussion` and `discussion_comment` are added
+ * because anyone can fire them and they run with the base repository's token and secrets.
+ */
+export const PRIVILEGED_TRIGGERS: readonly string[] = ['schedule', 'workflow_dispatch', 'workflow_run', 'pull_request_target', 'issue_comment', 'issues', 'discussion', 'discussion_comment'];
 const PRIVILEGED = new Set(PRIVILEGED_TRIGGERS);
 
 interface AllowPair {
@@ -222,22 +228,58 @@ function justification(scope: string, uses: readonly UseRef[], allow: readonly A
   return undefined;
 }
 
-const EVENT_EQ = /(?:github\s*\.\s*event_name\s*==\s*(['"])([\w-]+)\1|(['"])([\w-]+)\3\s*==\s*github\s*\.\s*event_name)/g;
+/** Splits at `op` (`&&` or `||`) outside parentheses and quotes; outer parentheses of a part removed. */
+function splitTop(expr: string, op: '&&' | '||'): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = false;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === "'") quote = !quote;
+    else if (quote) continue;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && expr.startsWith(op, i)) {
+      parts.push(expr.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  parts.push(expr.slice(start));
+  return parts.map((p) => {
+    let t = p.trim();
+    while (t.startsWith('(') && t.endsWith(')') && balancedInside(t)) t = t.slice(1, -1).trim();
+    return t;
+  });
+}
+
+/** `(a) && (b)` is not wrapped by one pair of parentheses; `((a) && (b))` is. */
+function balancedInside(t: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === '(') depth++;
+    else if (t[i] === ')') depth--;
+    if (depth === 0 && i < t.length - 1) return false;
+  }
+  return true;
+}
+
+const EVENT_ATOM = /^(?:github\s*\.\s*event_name\s*==\s*(['"])([\w-]+)\1|(['"])([\w-]+)\3\s*==\s*github\s*\.\s*event_name)$/;
 
 /**
- * The events a job's `if:` restricts it to, when it plainly does: one `github.event_name == 'x'`
- * among other conditions joined by `&&`, or only such comparisons joined by `||`. Undefined when
- * the condition says nothing certain about the event (negations, mixed `||`).
+ * The events a job's `if:` restricts it to, when it plainly does: a top-level `&&` conjunct that
+ * is `github.event_name == 'x'`, or an `||` of such comparisons only. Undefined when no conjunct
+ * says anything certain about the event (negations, comparisons mixed with other tests).
  */
 export function ifEvents(cond: string | undefined): Set<string> | undefined {
   if (!cond) return undefined;
   const expr = cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-  if (/event_name\s*!=|!=\s*github\s*\.\s*event_name|!\s*\(?\s*github\s*\.\s*event_name/.test(expr)) return undefined;
-  const events = [...expr.matchAll(EVENT_EQ)].map((m) => m[2] ?? m[4]);
-  if (events.length === 0) return undefined;
-  if (events.length === 1 && !expr.includes('||')) return new Set(events);
-  const rest = expr.replace(EVENT_EQ, '').replace(/\|\||[()\s]/g, '');
-  return rest === '' ? new Set(events) : undefined;
+  for (const conjunct of splitTop(expr, '&&')) {
+    const atoms = splitTop(conjunct, '||').map((a) => EVENT_ATOM.exec(a));
+    if (atoms.every((m) => m !== null)) return new Set(atoms.map((m) => m![2] ?? m![4]));
+  }
+  return undefined;
 }
 
 function label(wf: WorkflowFile): string {
@@ -339,7 +381,9 @@ function evaluateWorkflow(
     const steps = jobs.flatMap((j) => j.steps);
     const used = scopeUses(steps);
     const code = runsCode(steps);
-    const handed = tokenHandedTo(steps);
+    // A remote reusable workflow runs with the job's permissions, out of sight.
+    const remote = jobs.map((j) => (j.uses ? actionName(j.uses.value) : undefined)).find((n) => n !== undefined);
+    const handed = tokenHandedTo(steps) ?? (remote ? `the job calls the reusable workflow \`${remote}\`, which runs with these permissions` : undefined);
     for (const scope of Object.keys(effective.scopes).sort()) {
       if (effective.scopes[scope] !== 'write') continue;
       if (justification(scope, uses, allow)) continue;
@@ -349,8 +393,11 @@ function evaluateWorkflow(
       if (use && (!code || scope === 'id-token')) continue;
       const source = inherited ? 'the workflow-level `permissions:` block, which it inherits' : 'its own `permissions:` block';
       const head = `Job \`${job.id}\` in workflow ${label(wf)} gets \`${scope}: write\` from ${source}, and ${only ? 'it runs on' : 'the workflow runs on'} ${list(jobPrivileged)} (unattended or privileged triggers).`;
-      const allowHint = `if the pair is justified, allow it with the MD-004 option \`allow: ["${scope}@<owner>/<action>"]\``;
+      const allowOption = `allow it with the MD-004 option \`allow: ["${scope}@<owner>/<action>"]\``;
+      const allowHint = `if the pair is justified, ${allowOption}`;
       const drop = scope === 'id-token' ? 'Remove `id-token: write`' : `Drop it to \`${scope}: read\` (or \`none\`)`;
+      // Where the scope may be used out of sight: the token handed over (or, for id-token, any step able to mint one).
+      const via = scope === 'id-token' ? (oidcReachableFrom(steps) ?? (remote ? `the job calls the reusable workflow \`${remote}\`` : undefined)) : handed;
       let severity: 'high' | 'medium' = 'high';
       let title = 'Write scope in an unattended or privileged workflow';
       let message: string;
@@ -360,11 +407,12 @@ function evaluateWorkflow(
         message =
           `${head} It needs it for ${use}, but it also runs ${code} with that token: a compromised dependency or build script could write too. ` +
           `Move the build into a job without write access and hand its output over as an artifact, leaving only the write in this job; or ${allowHint}.`;
-      } else if (handed) {
+      } else if (via) {
         severity = 'medium';
+        const ifNot = scope === 'id-token' ? 'If nothing in the job needs an OIDC token' : `If that step does not write to \`${scope}\``;
         message =
-          `${head} No step visibly writes with it, but ${handed}, and pm-action cannot see what that does with it. ` +
-          `If that step does not write to \`${scope}\`, ${drop.charAt(0).toLowerCase()}${drop.slice(1)}; if it does, ${allowHint}.`;
+          `${head} No step visibly ${scope === 'id-token' ? 'uses' : 'writes with'} it, but ${via}, and pm-action cannot see what that does with it. ` +
+          `${ifNot}, ${drop.charAt(0).toLowerCase()}${drop.slice(1)}; if it does, ${allowOption}.`;
       } else {
         message =
           `${head} No step of the job visibly uses it. ${drop} unless the job really writes; if it does, move the write into a workflow a person reviews ` +

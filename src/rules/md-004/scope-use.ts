@@ -148,8 +148,14 @@ export function scopeUses(steps: readonly Step[]): Map<string, string> {
   const add = (scopes: readonly string[], what: string): void => {
     for (const s of scopes) if (!out.has(s)) out.set(s, what);
   };
+  // npm trusted publishing: setup-node pointed at a registry, then a publishing step, no token.
+  let npmRegistry = false;
   for (const step of steps) {
     const name = actionOf(step);
+    if (name && matches(name, 'actions/setup-node') && (step.with['registry-url']?.value.trim() ?? '') !== '') npmRegistry = true;
+    if (npmRegistry && step.run && /\bpublish/i.test(`${step.name ?? ''} ${step.run.value}`) && !('NODE_AUTH_TOKEN' in step.env)) {
+      add(['id-token'], `npm trusted publishing (${stepLabel(step)} after \`actions/setup-node\` with \`registry-url\`)`);
+    }
     if (name) {
       for (const a of ACTION_SCOPES) {
         if (!a.uses.some((p) => matches(name, p))) continue;
@@ -190,27 +196,49 @@ export function runsCode(steps: readonly Step[]): string | undefined {
     if (!run) continue;
     if (step.shell && !/^(?:bash|sh|pwsh|powershell|cmd)\b/i.test(step.shell.trim())) return `a \`shell: ${step.shell.trim()}\` script`;
     let heredoc: string | null = null;
-    for (const raw of run.split('\n')) {
+    // Continuation lines belong to the command they continue.
+    for (const raw of run.replace(/\\\r?\n/g, ' ').split('\n')) {
       if (heredoc !== null) {
         if (raw.trim() === heredoc) heredoc = null;
         continue;
       }
       const here = /<<-?\s*['"]?([A-Za-z_]\w*)['"]?/.exec(raw);
       if (here) heredoc = here[1];
-      const line = raw.replace(/(^|\s)#.*$/, '').trim();
+      // Quoted text is data (jq programs, messages): blank it before splitting into commands.
+      const line = raw
+        .replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, (q) => (q.startsWith('"') ? ` "" ${(q.match(/\$\([^()]*\)/g) ?? []).join(' ; ')} ` : '""'))
+        .replace(/(^|\s)#.*$/, '')
+        .trim();
       if (line === '') continue;
-      for (const part of line.split(/&&|\|\||;|\|/)) {
-        let cmd = part.trim().replace(/^(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|\S*)\s+)+/, '');
-        cmd = cmd.replace(/^(?:sudo|time|nohup|env)\s+(?:[A-Za-z_]\w*=(?:"[^"]*"|'[^']*'|\S*)\s+)*/, '').replace(/^[({!]\s*/, '');
-        if (cmd === '' || /^[A-Za-z_]\w*=/.test(cmd) || /^[)}]/.test(cmd)) continue;
-        const first = words(cmd)[0].replace(/^["']|["']$/g, '');
+      for (const part of line.split(/&&|\|\||;|\||\$\(|`|\)/)) {
+        let cmd = part.trim().replace(/^(?:[A-Za-z_]\w*=(?:""|\S*)\s*)+/, '');
+        cmd = cmd.replace(/^(?:sudo|time|nohup|env)\s+(?:[A-Za-z_]\w*=\S*\s+)*/, '').replace(/^[({!]\s*/, '');
+        if (cmd === '' || /^[A-Za-z_]\w*=/.test(cmd) || /^[)}]/.test(cmd) || cmd.startsWith('""')) continue;
+        const first = words(cmd)[0];
         if (INERT.has(first) && !RUNS_ANYWAY.test(cmd)) continue;
-        if (first.startsWith('$') && !first.includes('/')) continue; // `$VAR` expansions, `$(…)` captures
+        if (first.startsWith('$') && !first.includes('/')) continue; // `$VAR` expansions
+        if (/^[<>\d&]/.test(first)) continue; // redirections
         return `\`${cmd.length > 60 ? `${cmd.slice(0, 57)}…` : cmd}\``;
       }
     }
   }
   return undefined;
+}
+
+/**
+ * Where an OIDC token may be requested out of pm-action's sight: any step can ask for one
+ * (`ACTIONS_ID_TOKEN_REQUEST_*`), so the first third-party action the tables do not know, else
+ * the first command that runs code.
+ */
+export function oidcReachableFrom(steps: readonly Step[]): string | undefined {
+  for (const step of steps) {
+    const name = actionOf(step);
+    if (!name || name.startsWith('actions/') || name.startsWith('github/')) continue;
+    if (ACTION_SCOPES.some((a) => a.uses.some((p) => matches(name, p)))) continue;
+    return `any step can request an OIDC token, and the job runs \`${step.uses!.value.trim()}\``;
+  }
+  const code = runsCode(steps);
+  return code ? `any step can request an OIDC token, and the job runs ${code}` : undefined;
 }
 
 const TOKEN_REF = /\$\{\{\s*(?:secrets\s*\.\s*GITHUB_TOKEN|github\s*\.\s*token)\s*\}\}/i;
