@@ -161,12 +161,24 @@ describe('MD-002 privileged jobs', () => {
     expect(run(release('    permissions: {contents: write}\n', 'push', 'build'))[0].severity).toBe('medium');
     expect(run(release(''), { defaults: { status: 'observed', value: 'write' } })[0].severity).toBe('high');
     expect(run(release(''), { defaults: { status: 'unobservable', reason: 'x' } })[0].severity).toBe('medium');
+    // Comment and issue triggers are privileged; a job limited by its if: to another event is not.
+    const onComment = (ifLine = '') =>
+      `on: [issue_comment, push]\njobs:\n  bot:\n    runs-on: ubuntu-latest\n${ifLine}    steps:\n      - uses: lee-dohm/no-response@v0.5.0\n`;
+    const c = run(onComment())[0];
+    expect(c.severity).toBe('high');
+    expect(c.message).toContain('the workflow runs on `issue_comment`');
+    expect(run(onComment("    if: github.event_name == 'push'\n"))[0].severity).toBe('medium');
+    const labelled = `on:\n  issues: {types: [labeled]}\n  pull_request_target: {types: [labeled]}\njobs:\n  on-labeled:\n    if: github.event_name == 'issues'\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions-cool/issues-helper@v3\n`;
+    const l = run(labelled)[0];
+    expect(l.message).toContain('the job runs on `issues`');
+    expect(l.message).not.toContain('pull_request_target');
     // id-token gives no write access to the repository: the message says what it does give.
     const oidc = run(release('    permissions: {id-token: write}\n'))[0];
     expect(oidc.severity).toBe('high');
     expect(oidc.message).toContain('can mint OIDC tokens (id-token: write)');
     expect(oidc.message).not.toContain('writable token');
-    expect(run(release('    permissions: {contents: write, id-token: write}\n'))[0].message).toContain('writable token (contents: write, id-token: write)');
+    expect(oidc.message).toContain('is a release or deployment job by its name');
+    expect(run(release('    permissions: {contents: write, id-token: write}\n'))[0].message).toContain('holds a writable token (contents: write, id-token: write)');
   });
 });
 
@@ -264,6 +276,7 @@ describe('MD-002 run: tools fetched by package runners', () => {
     'npx prettier@latest --check .',
     'pnpm dlx pkg-pr-new@0.0 publish',
     'yarn dlx create-vite',
+    'pnpx pkg-pr-new publish',
     'pipx run build',
     'pipx run --spec "build>=1" pyproject-build',
     'pipx install poetry',

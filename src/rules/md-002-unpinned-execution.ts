@@ -54,8 +54,9 @@
  *   Heredoc bodies fed to anything other than a shell are skipped, as are comments.
  *   Subject `<job>:<step>:<kind>`, where `<step>` is the step's `id`, else its `name`, else `#<index>`.
  *
- * Severity: medium; **high** when the job is privileged — the workflow runs on
- * `pull_request_target` or `workflow_run`, or the job releases with a writable token (write access
+ * Severity: medium; **high** when the job is privileged — it runs on `pull_request_target`,
+ * `workflow_run`, `issue_comment`, `issues`, `discussion` or `discussion_comment` (a job whose
+ * `if:` plainly limits it to other events is judged on those), or the job releases with a writable token (write access
  * to contents/packages/id-token/deployments/attestations/pages, or `write-all`, or no
  * `permissions:` under an observed read-write default, in a workflow triggered by `release` or a job
  * whose id or name says release/publish/deploy). Low findings stay low.
@@ -68,10 +69,11 @@ import type { FindingDraft, Rule, RuleMeta } from '../model/finding.js';
 import type { RulePolicy } from '../model/policy.js';
 import type { GovernanceSnapshot } from '../model/snapshot.js';
 import type { Job, Step, WorkflowFile } from '../model/workflow.js';
+import { ifEvents } from './md-004-over-privileged-token.js';
 
 export const meta: RuleMeta = {
   id: 'MD-002',
-  version: '1.1.0',
+  version: '1.2.0',
   title: 'Unpinned execution',
   severity: 'medium',
   confidence: 'high',
@@ -96,7 +98,7 @@ export const meta: RuleMeta = {
     '`-e .`, `--upgrade pip` and constraint files are quiet), `npm install -g` of a package without ' +
     'an exact version, `go install …@latest`, and tools fetched by package runners without an exact ' +
     'version (`npx -y`, `pnpm dlx`, `pipx run`, `uvx`, `cargo install`). Severity is medium, high in privileged jobs ' +
-    '(`pull_request_target`, `workflow_run`, release jobs with write scopes).',
+    '(`pull_request_target`, `workflow_run`, `issue_comment`, `issues`, release jobs with write scopes).',
   remediation:
     'Pin actions to the full commit SHA of the release you reviewed and keep the tag as a comment ' +
     '(`uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2`); let Dependabot or ' +
@@ -161,10 +163,17 @@ const RELEASE_SCOPES: ReadonlySet<string> = new Set(['contents', 'packages', 'id
 const RELEASE_WORDS = /(?:^|[^a-z])(?:release|publish|deploy)/i;
 
 function privilegeReason(wf: WorkflowFile, job: Job, snapshot: GovernanceSnapshot): string | undefined {
-  const events = new Set(wf.triggers.map((t) => t.event));
-  if (events.has('pull_request_target')) return 'the workflow runs on `pull_request_target` (base-repository token and secrets, triggered by outside contributors)';
-  if (events.has('workflow_run')) return 'the workflow runs on `workflow_run` (privileged follow-up of another run)';
-  const releasing = events.has('release') || RELEASE_WORDS.test(job.id) || (job.name ? RELEASE_WORDS.test(job.name.value) : false);
+  // A job whose `if:` limits it to some events runs on those only.
+  const only = ifEvents(job.if?.value);
+  const events = new Set(wf.triggers.map((t) => t.event).filter((e) => !only || only.has(e)));
+  const runs = only ? 'the job runs on' : 'the workflow runs on';
+  if (events.has('pull_request_target')) return `${runs} \`pull_request_target\` (base-repository token and secrets, triggered by outside contributors)`;
+  if (events.has('workflow_run')) return `${runs} \`workflow_run\` (privileged follow-up of another run)`;
+  for (const e of ['issue_comment', 'issues', 'discussion', 'discussion_comment']) {
+    if (events.has(e)) return `${runs} \`${e}\` (base-repository token and secrets, triggered by anyone who can comment or open an issue)`;
+  }
+  const named = RELEASE_WORDS.test(job.id) || (job.name ? RELEASE_WORDS.test(job.name.value) : false);
+  const releasing = events.has('release') || named;
   if (!releasing) return undefined;
   const decl = job.permissions ?? wf.permissions;
   let writes: string[] = [];
@@ -175,8 +184,9 @@ function privilegeReason(wf: WorkflowFile, job: Job, snapshot: GovernanceSnapsho
   else if (decl.kind === 'scopes') writes = Object.keys(decl.scopes).filter((s) => decl.scopes[s] === 'write' && RELEASE_SCOPES.has(s)).sort().map((s) => `${s}: write`);
   if (writes.length === 0) return undefined;
   // id-token grants no write to the repository: it lets the job mint OIDC tokens (cloud roles, publishers).
-  if (writes.every((w) => w === 'id-token: write')) return `job \`${job.id}\` releases and can mint OIDC tokens (id-token: write)`;
-  return `job \`${job.id}\` releases with a writable token (${writes.join(', ')})`;
+  const what = events.has('release') ? 'runs on `release`' : 'is a release or deployment job by its name';
+  if (writes.every((w) => w === 'id-token: write')) return `job \`${job.id}\` ${what} and can mint OIDC tokens (id-token: write)`;
+  return `job \`${job.id}\` ${what} and holds a writable token (${writes.join(', ')})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -890,11 +900,11 @@ function toolFetch(p: Pipeline): RunHit | undefined {
       tool = pkg ?? firstOperand(args, new Set(['-p', '--package', '-c', '--call']));
       verdict = tool ? classifyNpmPackage(tool) : 'ignore';
       how = '`npx`';
-    } else if ((b === 'pnpm' || b === 'yarn') && w[1] === 'dlx') {
-      const args = w.slice(2);
+    } else if (((b === 'pnpm' || b === 'yarn') && w[1] === 'dlx') || b === 'pnpx') {
+      const args = w.slice(b === 'pnpx' ? 1 : 2);
       tool = flagValue(args, ['-p', '--package']) ?? firstOperand(args, new Set(['-p', '--package']));
       verdict = tool ? classifyNpmPackage(tool) : 'ignore';
-      how = `\`${b} dlx\``;
+      how = b === 'pnpx' ? '`pnpx`' : `\`${b} dlx\``;
     } else if (b === 'pipx' && (w[1] === 'run' || w[1] === 'install')) {
       const args = w.slice(2);
       tool = flagValue(args, ['--spec']) ?? firstOperand(args, new Set(['--spec', '--python', '--pip-args', '--index-url', '--suffix']));
@@ -1017,7 +1027,7 @@ const MAYBE: readonly RegExp[] = [
   /\bpip[\d.]*\b[^\n]*\binstall\b/,
   /(?:-g\b|--global|--location|\bglobal\s+add)/,
   /\bgo\s+install\b/,
-  /\b(?:npx|dlx|pipx|uvx|uv\s+tool|cargo\s+install)\b/
+  /\b(?:npx|pnpx|dlx|pipx|uvx|uv\s+tool|cargo\s+install)\b/
 ];
 
 /** All unpinned-execution patterns of one `run:` script, one per kind (the first occurrence). Exported for tests. */
