@@ -389,11 +389,19 @@ describe('MD-007 issue_comment checkout of the pull request', () => {
 
     it.each([
       ['github-script getCollaboratorPermissionLevel', "      - uses: actions/github-script@v7\n        with:\n          script: |\n            const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...context.repo, username: context.actor })\n            if (!['admin', 'write'].includes(data.permission)) core.setFailed('not allowed')\n"],
-      ['gh api collaborators/…/permission', '      - name: check permission\n        run: gh api "repos/${{ github.repository }}/collaborators/${{ github.event.comment.user.login }}/permission" --jq .permission | grep -qE "admin|write"\n']
+      ['gh api collaborators/…/permission', '      - name: check permission\n        run: gh api "repos/${{ github.repository }}/collaborators/${{ github.event.comment.user.login }}/permission" --jq .permission | grep -qE "admin|write"\n'],
+      ['github-script team membership', "      - uses: actions/github-script@v7\n        with:\n          script: |\n            await github.rest.teams.getMembershipForUserInOrg({ org: 'o', team_slug: 'perf', username: context.actor })\n"],
+      ['a team-membership action that fails the job', '      - uses: TheModdingInquisition/actions-team-membership@a69636a92bc927f32c3910baac06bacc949c984c\n        with: {team: perf, organization: o, token: "${{ secrets.T }}", exit: true}\n'],
+      ['a permission-check action', '      - uses: prince-chrismc/check-actor-permissions-action@v3\n        with: {permission: write}\n']
     ])('a preceding permission check (%s) → medium', (_name, check) => {
       const fs = run(ic(`${check}${CO}`));
       expect(sevs(fs)).toEqual([['bot:pr-head-checkout', 'medium']]);
       expect(fs[0].message).toContain('permission check of the commenter');
+    });
+
+    it('a team-membership action that only reports (exit not true) is not a guard', () => {
+      const check = '      - uses: TheModdingInquisition/actions-team-membership@a69636a92bc927f32c3910baac06bacc949c984c\n        with: {team: perf, organization: o, token: "${{ secrets.T }}"}\n';
+      expect(sevs(run(ic(`${check}${CO}`)))).toEqual([['bot:pr-head-checkout', 'critical']]);
     });
 
     it('a permission check after the checkout is not a guard', () => {

@@ -63,8 +63,11 @@
  *    `contains('OWNER,MEMBER', …)` when no other association is a substring, or an `||` of such
  *    comparisons only) or named users (`github.actor` / `github.triggering_actor` /
  *    `github.event.comment.user.login` `== 'x'` or in a `fromJSON` list); a step before the checkout
- *    that asks the API for the commenter's permission (`getCollaboratorPermissionLevel`,
- *    `collaborators/…/permission`); or such a condition or step in a job listed in `needs:` (unless
+ *    that asks the API for the commenter's permission or team membership
+ *    (`getCollaboratorPermissionLevel`, `collaborators/…/permission`, `getMembershipForUserInOrg`,
+ *    `orgs/…/members/`), or an action that fails the job unless the actor is trusted
+ *    (`actions-team-membership` with `exit: true`, `check-actor-permissions-action`, …); or such a
+ *    condition or step in a job listed in `needs:` (unless
  *    the job's own `if:` uses `always()`, `failure()` or `cancelled()`). The message explains the
  *    remaining time-of-check/time-of-use gap (the head can change between the comment and the
  *    checkout); a checkout of a SHA resolved by the workflow stays medium too, since it is resolved
@@ -133,12 +136,12 @@ import type { Job, Step, WorkflowFile } from '../model/workflow.js';
 import { scriptLine, stepKey } from './md-002-unpinned-execution.js';
 import { actionName, matchesAction } from './md-004-over-privileged-token.js';
 import { artifactFindings } from './md-007/artifact-poisoning.js';
-import { FORK_CHECK, PERMISSION_CHECK, commentGuardOf, commenterGuard, forkGateOf, labelGuardOf } from './md-007/comment-guards.js';
+import { FORK_CHECK, commentGuardOf, commenterGuard, forkGateOf, isPermissionGate, labelGuardOf } from './md-007/comment-guards.js';
 import { EXPRESSION, type Execution, execution, guarded, splitLogical, stepLabel, unwrap } from './md-007/common.js';
 
 export const meta: RuleMeta = {
   id: 'MD-007',
-  version: '1.2.1',
+  version: '1.3.0',
   title: 'Untrusted input executed',
   severity: 'high',
   confidence: 'high',
@@ -171,7 +174,7 @@ export const meta: RuleMeta = {
     '(`github.event.label.name == \'safe to test\'`, `contains(github.event.pull_request.labels.*.name, …)`) are ' +
     'medium, because only people with triage or write access can label; `issue_comment` jobs restricted to ' +
     'commenters whose `author_association` is OWNER, MEMBER or COLLABORATOR (or to named users, or ' +
-    'after a `getCollaboratorPermissionLevel` / `collaborators/…/permission` check) are medium, because ' +
+    'after a permission or team-membership check, or an action that fails the job for untrusted actors) are medium, because ' +
     'the pull request can change between the comment and the checkout, and so are jobs gated on a needed job\'s ' +
     '`isCrossRepository` / `head.repo.fork` check reporting "not a fork"; `github.event.issue.pull_request` ' +
     'alone is not a guard; and (3) artifact poisoning: `workflow_run` / `pull_request_target` jobs that ' +
@@ -599,7 +602,7 @@ function checkoutFindings(
       if (c && !guarded(step.if?.value)) checkout = { step, ...c };
       else if (mode.comment) {
         if (step.id && resolvesPr(step)) resolvers.set(step.id, step);
-        if (!permissionStep && PERMISSION_CHECK.test(stepCode(step))) permissionStep = step;
+        if (!permissionStep && isPermissionGate(step, stepCode(step))) permissionStep = step;
       }
       continue;
     }
@@ -699,7 +702,7 @@ export function evaluate(snapshot: GovernanceSnapshot): FindingDraft[] {
     const forkChecks = new Set<string>();
     if (mode.comment && wf.kind === 'workflow') {
       for (const job of wf.jobs) {
-        if (commenterGuard(job.if?.value) || job.steps.some((s) => PERMISSION_CHECK.test(stepCode(s)))) gates.add(job.id);
+        if (commenterGuard(job.if?.value) || job.steps.some((s) => isPermissionGate(s, stepCode(s)))) gates.add(job.id);
         if (job.steps.some((s) => FORK_CHECK.test(stepCode(s)))) forkChecks.add(job.id);
       }
     }

@@ -7,8 +7,26 @@
 import type { Job, Step } from '../../model/workflow.js';
 import { splitLogical, stepLabel, unwrap } from './common.js';
 
-/** A step that checks the commenter's permission through the API. */
-export const PERMISSION_CHECK = /\bgetCollaboratorPermissionLevel\b|\bcollaborators\/(?:\$\{\{[^}]*\}\}|[^\s'"`/])+\/permission\b/i;
+/** Code that checks the commenter's permission or team membership through the API. */
+export const PERMISSION_CHECK =
+  /\bgetCollaboratorPermissionLevel\b|\bcollaborators\/(?:\$\{\{[^}]*\}\}|[^\s'"`/])+\/permission\b|\b(?:getMembershipForUserInOrg|checkMembershipForUser|getMembershipForUser)\b|\borgs\/[^\s'"`/]+\/(?:teams\/[^\s'"`/]+\/memberships|members)\//i;
+
+/** Actions that fail the job unless the actor has write access or belongs to a team (`with` keys that make them fail, if any). */
+const GATE_ACTIONS: readonly { name: RegExp; failsWhen?: (w: Record<string, { value: string }>) => boolean }[] = [
+  { name: /^themoddinginquisition\/actions-team-membership$/, failsWhen: (w) => /^true$/i.test(w.exit?.value.trim() ?? '') },
+  { name: /^prince-chrismc\/check-actor-permissions-action$/ },
+  { name: /^lannonbr\/repo-permission-check-action$/ },
+  { name: /^sushichop\/action-repository-permission$/ }
+];
+
+/** A step that stops the job unless the commenter is trusted: an API permission or membership check, or a gate action. */
+export function isPermissionGate(step: Step, code: string): boolean {
+  if (PERMISSION_CHECK.test(code)) return true;
+  const uses = step.uses?.value.trim().toLowerCase().replace(/@.*$/, '');
+  if (!uses) return false;
+  const gate = GATE_ACTIONS.find((g) => g.name.test(uses));
+  return gate !== undefined && (gate.failsWhen ? gate.failsWhen(step.with) : true);
+}
 
 const ASSOC_REF = /^github\s*\.\s*event\s*\.\s*comment\s*\.\s*author_association$/i;
 const LOGIN_REF = /^(?:github\s*\.\s*(?:actor|triggering_actor)|github\s*\.\s*event\s*\.\s*comment\s*\.\s*user\s*\.\s*login)$/i;
