@@ -344,6 +344,36 @@ describe('MD-002 run: a download saved to a file, then run', () => {
   });
 });
 
+describe('MD-002 another repository checked out at a moving ref, then run', () => {
+  const job = (steps: string, on = 'pull_request') => `on: ${on}\njobs:\n  chat:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  const co = (extra: string) => `      - uses: actions/checkout@${SHA}\n        with: {repository: other-org/triage-actions, ${extra}}\n`;
+
+  it('a local action from a checkout of another repository at a branch, or at its default branch', () => {
+    for (const ref of ['ref: main, path: ./actions', 'path: actions']) {
+      const fs = run(job(`${co(ref)}      - uses: ./actions/code-review-chat\n`));
+      expect(fs.map((f) => [f.subject, f.severity])).toEqual([['chat:#1:foreign-checkout', 'medium']]);
+      expect(fs[0].message).toContain('other-org/triage-actions');
+      expect(fs[0].title).toBe('Code from another repository run at a moving ref');
+    }
+  });
+
+  it('a script run in its directory; high under issue_comment', () => {
+    const fs = run(job(`${co('ref: v2, path: tools')}      - run: npm ci && npm run lint\n        working-directory: tools/lint\n`, 'issue_comment'));
+    expect(fs.map((f) => [f.subject, f.severity])).toEqual([['chat:#1:foreign-checkout', 'high']]);
+  });
+
+  it.each([
+    ['pinned to a commit', `${co(`ref: ${SHA}, path: actions`)}      - uses: ./actions/x\n`],
+    ['this repository by name', `      - uses: actions/checkout@${SHA}\n        with: {repository: octo-org/octo-repo, path: actions}\n      - uses: ./actions/x\n`],
+    ['checked out but never run', `${co('path: actions')}      - run: cat actions/README.md\n`],
+    ['replaced by a checkout of this repository', `${co('path: actions')}      - uses: actions/checkout@${SHA}\n        with: {path: actions}\n      - uses: ./actions/x\n`],
+    ['a ref from an expression', `${co('ref: "${{ inputs.ref }}", path: actions')}      - uses: ./actions/x\n`],
+    ['a local action outside its path', `${co('path: actions')}      - uses: ./.github/actions/setup\n`]
+  ])('leaves alone: %s', (_name, steps) => {
+    expect(run(job(steps)).filter((f) => f.subject.endsWith('foreign-checkout'))).toEqual([]);
+  });
+});
+
 describe('MD-002 run: package installs', () => {
   it.each([
     ['pip install black', 'pip-install'],

@@ -52,6 +52,11 @@
  *     `--git` source without a commit `--rev`). Plain `npx tool` may run the project's own,
  *     lockfile-pinned copy and is left alone, as are `cargo install --path` and variables.
  *   Heredoc bodies fed to anything other than a shell are skipped, as are comments.
+ * - `actions/checkout` of another repository (a literal `owner/name`) at a branch, a tag or its
+ *   default branch, whose files a later step of the job runs: a local action inside its `path:`
+ *   (`uses: ./<path>/…`) or a `run:` with a `working-directory:` inside it (kind
+ *   `foreign-checkout`, subject `<job>:<step>:foreign-checkout`). A full-SHA `ref:`, this
+ *   repository, expressions, and a later checkout into the same directory end it.
  *   Subject `<job>:<step>:<kind>`, where `<step>` is the step's `id`, else its `name`, else `#<index>`.
  *
  * Severity: medium; **high** when the job is privileged — it runs on `pull_request_target`,
@@ -73,7 +78,7 @@ import { ifEvents } from './md-004-over-privileged-token.js';
 
 export const meta: RuleMeta = {
   id: 'MD-002',
-  version: '1.2.0',
+  version: '1.3.0',
   title: 'Unpinned execution',
   severity: 'medium',
   confidence: 'high',
@@ -97,7 +102,8 @@ export const meta: RuleMeta = {
     'without an exact `==` pin (`-r` files without `--require-hashes` are low; `pip install .`, ' +
     '`-e .`, `--upgrade pip` and constraint files are quiet), `npm install -g` of a package without ' +
     'an exact version, `go install …@latest`, and tools fetched by package runners without an exact ' +
-    'version (`npx -y`, `pnpm dlx`, `pipx run`, `uvx`, `cargo install`). Severity is medium, high in privileged jobs ' +
+    'version (`npx -y`, `pnpm dlx`, `pipx run`, `uvx`, `cargo install`); and code from another repository checked ' +
+    'out at a branch or tag and then run (a local action inside it, a script in its directory). Severity is medium, high in privileged jobs ' +
     '(`pull_request_target`, `workflow_run`, `issue_comment`, `issues`, release jobs with write scopes).',
   remediation:
     'Pin actions to the full commit SHA of the release you reviewed and keep the tag as a comment ' +
@@ -1201,15 +1207,91 @@ function lineOf(script: string, idx: number): string {
   return l.length > 200 ? `${l.slice(0, 200)}…` : l;
 }
 
+/** A checkout of another repository at a moving ref: where its files land, and what it names. */
+interface ForeignCheckout {
+  step: Step;
+  /** Normalised path (`''` for the workspace root). */
+  dir: string;
+  what: string;
+}
+
+/** `path:` as written → a relative directory without `./` or trailing `/` (`''` for the root). */
+function checkoutDir(raw: string | undefined): string {
+  let t = (raw ?? '').trim().replace(/^["']|["']$/g, '');
+  while (t.startsWith('./')) t = t.slice(2);
+  return t === '.' ? '' : t.replace(/\/+$/, '');
+}
+
+/**
+ * `actions/checkout` of another repository (a literal `owner/name`, not this one) at a branch, a
+ * tag or its default branch, that is, at a ref that can move. Undefined otherwise (this
+ * repository, a full SHA, an expression).
+ */
+function foreignCheckout(step: Step, snapshot: GovernanceSnapshot): ForeignCheckout | undefined {
+  const name = step.uses ? step.uses.value.trim().toLowerCase().replace(/@.*$/, '') : '';
+  if (name !== 'actions/checkout') return undefined;
+  const repo = step.with.repository?.value.trim() ?? '';
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return undefined;
+  if (repo.toLowerCase() === `${snapshot.repo.owner}/${snapshot.repo.name}`.toLowerCase()) return undefined;
+  const ref = step.with.ref?.value.trim() ?? '';
+  if (FULL_SHA.test(ref) || ref.includes('${{')) return undefined;
+  return { step, dir: checkoutDir(step.with.path?.value), what: `\`${repo}\`${ref ? ` at \`${ref}\`` : ' at its default branch'}` };
+}
+
+/** The foreign checkout whose files a later step runs: a local action inside it, or a `run:` working in it. */
+function runsForeign(step: Step, checkouts: readonly ForeignCheckout[]): ForeignCheckout | undefined {
+  const inside = (p: string, c: ForeignCheckout) => c.dir === '' || p === c.dir || p.startsWith(`${c.dir}/`);
+  const local = step.uses?.value.trim();
+  if (local?.startsWith('./')) {
+    const p = checkoutDir(local.replace(/@.*$/, ''));
+    return [...checkouts].reverse().find((c) => inside(p, c));
+  }
+  if (step.run && step.workingDirectory) {
+    const p = checkoutDir(step.workingDirectory);
+    return [...checkouts].reverse().find((c) => c.dir !== '' && inside(p, c));
+  }
+  return undefined;
+}
+
+function checkForeign(ctx: Ctx, wf: WorkflowFile, job: Job, step: Step, c: ForeignCheckout, priv: string | undefined): void {
+  const severity = finalSeverity('normal', priv);
+  const privText = priv && severity === 'high' ? ` This matters more here: ${priv}.` : '';
+  const how = step.uses ? `runs the action \`${step.uses.value.trim()}\` from it` : `runs a script in \`${step.workingDirectory}\``;
+  const fix = 'Check the other repository out at a full commit SHA (`ref: <40-hex sha>`), or publish its action and pin it by SHA like any other.';
+  add(ctx, {
+    subject: `${job.id}:${stepKey(step)}:foreign-checkout`,
+    path: wf.path,
+    severity,
+    confidence: 'high',
+    title: 'Code from another repository run at a moving ref',
+    message: `${where(wf, job)[0].toUpperCase()}${where(wf, job).slice(1)} checks out ${c.what} and ${how}; what runs changes whenever that repository does.${privText} ${fix}`,
+    evidence: [
+      { path: wf.path, line: c.step.line, column: c.step.column },
+      { path: wf.path, line: step.uses?.line ?? step.run?.line ?? step.line }
+    ],
+    remediation: fix
+  });
+}
+
 function evaluateFile(ctx: Ctx, wf: WorkflowFile): void {
   for (const job of wf.jobs) {
     const priv = wf.kind === 'workflow' ? privilegeReason(wf, job, ctx.snapshot) : undefined;
     if (job.uses) checkUses(ctx, wf, job, job.uses, true, priv);
     if (job.container) checkImage(ctx, wf, job, job.container, false, priv);
     for (const s of job.services) checkImage(ctx, wf, job, s, true, priv);
+    let foreign: ForeignCheckout[] = [];
     for (const step of job.steps) {
+      const f = foreignCheckout(step, ctx.snapshot);
+      if (step.uses?.value.trim().toLowerCase().startsWith('actions/checkout')) {
+        // A later checkout into the same directory replaces what was there.
+        const dir = checkoutDir(step.with.path?.value);
+        foreign = foreign.filter((c) => c.dir !== dir);
+        if (f) foreign.push(f);
+      }
       if (step.uses) checkUses(ctx, wf, job, step.uses, false, priv);
       if (step.run) checkRun(ctx, wf, job, step, priv);
+      const ran = foreign.length > 0 ? runsForeign(step, foreign) : undefined;
+      if (ran) checkForeign(ctx, wf, job, step, ran, priv);
     }
   }
 }
