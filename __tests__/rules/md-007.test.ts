@@ -233,6 +233,35 @@ describe('MD-007 PR head checkout in privileged workflows', () => {
   });
 });
 
+describe('MD-007 a head file fetched by URL and executed', () => {
+  const prt = (steps: string, on = 'pull_request_target') => `on: ${on}\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+  const viaEnv = (cmd: string) => `      - env: {PR_SHA: "$` + `{{ github.event.pull_request.head.sha }}"}\n        run: ${cmd}\n`;
+
+  it.each([
+    ['curl | bash with the head SHA from env', viaEnv('curl -fsSL https://raw.githubusercontent.com/o/r/$PR_SHA/ci/check.sh | bash')],
+    ['wget -qO- | sh with ${VAR}', viaEnv('wget -qO- "https://raw.githubusercontent.com/o/r/${PR_SHA}/ci/check.sh" | sh')],
+    ['deno run of a head URL', viaEnv('deno run https://raw.githubusercontent.com/o/r/$PR_SHA/tools/verify_pr_title.js "$TITLE"')],
+    ['the head expression inline', '      - run: curl -sL https://raw.githubusercontent.com/o/r/$' + '{{ github.event.pull_request.head.sha }}/x.sh | bash\n']
+  ])('%s → critical', (_name, steps) => {
+    const fs = run(prt(steps));
+    expect(sevs(fs)).toEqual([['a:pr-head-checkout', 'critical']]);
+    expect(fs[0].message).toContain('fetched by URL');
+    expect(fs[0].message).toContain('executes the download on the same line');
+  });
+
+  it.each([
+    ['the base SHA', '      - run: curl -sL https://raw.githubusercontent.com/o/r/$' + '{{ github.sha }}/x.sh | bash\n'],
+    ['a head file fetched but only read', viaEnv('curl -fsSL https://raw.githubusercontent.com/o/r/$PR_SHA/package.json | jq .version')],
+    ['a variable that is not the head', '      - env: {V: "1.2.3"}\n        run: curl -fsSL https://x.io/$V/install.sh | bash\n']
+  ])('%s → no MD-007 finding', (_name, steps) => {
+    expect(run(prt(steps)).filter((f) => f.subject.endsWith('pr-head-checkout'))).toEqual([]);
+  });
+
+  it('on pull_request (no privilege) it is not MD-007', () => {
+    expect(run(prt(viaEnv('curl -fsSL https://raw.githubusercontent.com/o/r/$PR_SHA/ci/check.sh | bash'), 'pull_request'))).toEqual([]);
+  });
+});
+
 describe('MD-007 robustness', () => {
   it('a file with a parse error is skipped', () => {
     expect(run('on: issues\njobs:\n  a:\n    runs-on: x\n   steps: [{run: "echo ${{ github.event.issue.title }}"}]\n')).toEqual([]);

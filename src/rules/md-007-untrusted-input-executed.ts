@@ -28,7 +28,10 @@
  *      (`github.event.pull_request.head.sha|ref`, `github.head_ref`, `merge_commit_sha`,
  *      `refs/pull/…`, `github.event.workflow_run.head_sha|head_branch`) or `repository:` of the head
  *      repository (directly or through an `env:` entry), or a `run:` step doing `gh pr checkout` /
- *      `git fetch|checkout … pull/…`.
+ *      `git fetch|checkout … pull/…`, or fetching a file of the head by a URL built from such a
+ *      ref (an expression, or a shell variable of an `env:` entry holding one) and executing it on
+ *      the same line (piped to a shell or interpreter, `bash <(curl …)`, `deno run <url>`):
+ *      critical, the same step runs it.
  *    - `issue_comment` (runs with the base repository's token and secrets for a comment from anyone;
  *      the `github.event.pull_request.*` fields are empty there): `ref:` / `repository:` containing
  *      `refs/pull/`, or `pull/…` built from `github.event.issue.number`; a `run:` step doing
@@ -141,7 +144,7 @@ import { EXPRESSION, type Execution, execution, guarded, splitLogical, stepLabel
 
 export const meta: RuleMeta = {
   id: 'MD-007',
-  version: '1.3.0',
+  version: '1.4.0',
   title: 'Untrusted input executed',
   severity: 'high',
   confidence: 'high',
@@ -164,7 +167,8 @@ export const meta: RuleMeta = {
     'comparisons) or values outsiders cannot shape (`github.sha`, `github.event.pull_request.number`, ' +
     '`steps.*.outcome`); (2) `pull_request_target` / `workflow_run` jobs that check out the pull ' +
     'request head (`ref:` from `github.event.pull_request.head.*`, `github.head_ref`, ' +
-    '`refs/pull/…`, the `workflow_run` head, or the head repository), and `issue_comment` jobs that ' +
+    '`refs/pull/…`, the `workflow_run` head, or the head repository) or fetch a file of the head by URL ' +
+    'and execute it on the same line (`curl …/$PR_SHA/x.sh | bash`, `deno run https://…/$PR_SHA/…`), and `issue_comment` jobs that ' +
     'check out `refs/pull/<n>/head|merge`, run `gh pr checkout` or `git fetch … pull/…`, or pass ' +
     '`actions/checkout` a ref that an earlier step resolved from the pull request (`pulls.get`, ' +
     '`gh pr view`, `headRefOid`, `xt0rted/pull-request-comment-branch`; medium confidence), and then ' +
@@ -463,7 +467,14 @@ interface CheckoutHit {
   via?: Step;
   /** The ref names a commit SHA (`…sha`, `…oid`). */
   sha: boolean;
+  /** The same line also executes what it fetched (a download of the head's file piped to a shell). */
+  runsHere?: string;
 }
+
+/** A line that executes a download: piped to a shell or interpreter, fed by process substitution, or `deno run <url>`. */
+const DOWNLOAD_EXEC_LINE =
+  /\b(?:curl|wget)\b[^\n|]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:(?:ba|z|da|k)?sh|python\d*(?:\.\d+)?|node|perl|ruby)\b|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b|\bdeno\s+run\b[^\n]*https?:\/\//;
+const LINE_URL = /https?:\/\/[^\s"'`|;<>)]+/g;
 
 /** Does this step check out the PR head? Returns the evidence line and what was checked out. */
 function prHeadCheckout(
@@ -498,8 +509,20 @@ function prHeadCheckout(
   const run = step.run;
   if (run) {
     const lines = run.value.split('\n');
+    // Shell variables of the step that hold a head ref (`PR_SHA` from env, read as `$PR_SHA`).
+    const taintedUrl = (url: string): boolean =>
+      (mode.prHead && HEAD_REF.test(url)) || viaEnv(url) || [...url.matchAll(/\$\{?([A-Za-z_]\w*)/g)].some((m) => headEnv.has(m[1].toLowerCase()));
     for (let k = 0; k < lines.length; k++) {
       if (RUN_CHECKOUT.test(lines[k])) return { line: scriptLine(run, k), what: `\`${lines[k].trim().slice(0, 160)}\``, sha: false };
+      if (DOWNLOAD_EXEC_LINE.test(lines[k])) {
+        // Expressions lose their spaces so that a URL reads as one word.
+        const line = lines[k].replace(/\$\{\{([\s\S]*?)\}\}/g, (_m, e: string) => `\${{${e.replace(/\s+/g, '')}}}`);
+        const url = (line.match(LINE_URL) ?? []).find(taintedUrl);
+        if (url) {
+          const what = `\`${url}\` (a file of the head, fetched by URL)`;
+          return { line: scriptLine(run, k), what, sha: /sha|oid/i.test(url), runsHere: `it executes the download on the same line: \`${lines[k].trim().slice(0, 160)}\`` };
+        }
+      }
       if (mode.comment && GIT_CHECKOUT_CMD.test(lines[k])) {
         const via = resolverOf(lines[k], resolvers, [step.env, jobEnv]);
         if (via) return { line: scriptLine(run, k), what: `\`${lines[k].trim().slice(0, 160)}\``, via, sha: sha(lines[k]) };
@@ -599,7 +622,13 @@ function checkoutFindings(
         headEnv = s;
       }
       const c = prHeadCheckout(step, headEnv, mode, resolvers, job.env);
-      if (c && !guarded(step.if?.value)) checkout = { step, ...c };
+      if (c && !guarded(step.if?.value)) {
+        checkout = { step, ...c };
+        if (c.runsHere) {
+          run = { level: 'run', step, why: c.runsHere };
+          break;
+        }
+      }
       else if (mode.comment) {
         if (step.id && resolvesPr(step)) resolvers.set(step.id, step);
         if (!permissionStep && isPermissionGate(step, stepCode(step))) permissionStep = step;
