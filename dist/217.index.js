@@ -461,6 +461,13 @@ class DynamoDBFPStore {
             return { written, complete: true };
         }
         let learnt = false;
+        // A condition that failed on our own earlier write (a retry whose answer was lost): the same
+        // event, observed at the same time, is there. It counts as written by this call.
+        const ours = [];
+        const isOurs = (e, item) => {
+            const was = item ? eventOfItem(item)?.event : undefined;
+            return was !== undefined && was.eventId === e.eventId && was.observedAt === e.observedAt && was.runId === e.runId;
+        };
         await Promise.all(reasons.map(async (reason, i) => {
             const o = owners[i];
             if (reason?.Code !== 'ConditionalCheckFailed' || !o)
@@ -470,17 +477,19 @@ class DynamoDBFPStore {
                 // The item is there and live: the event was recorded before (the first record stays).
                 const was = reason.Item ? eventOfItem(reason.Item) : null;
                 this.ownRecorded.set(`${o.findingId}\u0000${o.event.eventId}`, was?.expiresAt ?? expiresAt);
+                if (isOurs(o.event, reason.Item))
+                    ours.push(o.event);
                 return;
             }
             // The head changed (another writer claimed it, or marked it): its old image says how.
-            if (reason.Item)
-                this.heads.set(o.findingId, headState(reason.Item));
-            else
-                await this.readHead(o.findingId);
+            const head = reason.Item ?? (await this.readHead(o.findingId));
+            this.heads.set(o.findingId, headState(head));
+            if (o.kind === 'claim' && o.event && isOurs(o.event, head))
+                ours.push(o.event);
         }));
         if (!learnt)
             throw new types/* StoreError */.A(`TransactWriteItems on ${this.resource}: cancelled on a condition it did not name`, false);
-        return { written: [], complete: false };
+        return { written: ours, complete: false };
     }
     /**
      * Claims the finding's head for the event: sets `ev` and the index keys on condition that the

@@ -476,6 +476,20 @@ describe('DynamoDBFPStore', () => {
     proxy.clear();
   });
 
+  it('a lost answer on a marked finding\'s first event: the retry finds its own write, and the reviewed window still gets the event', async () => {
+    const fp = new DynamoDBFPStore(proxied, tables.fp, opts);
+    const rule = uid('MD-004');
+    const f = uid('f');
+    await fp.mark({ findingId: f, outcome: 'false_positive', reviewer: 'alice', markedAt: new Date(T0).toISOString() });
+    proxy.resetCounts();
+    proxy.fail('lost', 1, 'TransactWriteItems');
+    await fp.recordEvents([event(rule, f, 1)]);
+    proxy.clear();
+    expect(proxy.counts().TransactWriteItems).toBe(2); // the write, then its retry failing on itself
+    const w = (await new DynamoDBFPStore(client, tables.fp, opts).window([rule], { reviewedOnly: true })).get(rule)!;
+    expect(w.map((e) => [e.eventId, e.reviewer])).toEqual([[`${f}-e1`, 'alice']]);
+  });
+
   it('throttled beyond the budget: a transient StoreError, nothing half-written, and a replay records everything once', async () => {
     const fp = new DynamoDBFPStore(proxied, tables.fp, { retry: SHORT_RETRY });
     const rule = uid('MD-001');

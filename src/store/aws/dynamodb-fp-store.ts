@@ -397,6 +397,13 @@ export class DynamoDBFPStore implements FPStore {
       return { written, complete: true };
     }
     let learnt = false;
+    // A condition that failed on our own earlier write (a retry whose answer was lost): the same
+    // event, observed at the same time, is there. It counts as written by this call.
+    const ours: FPEvent[] = [];
+    const isOurs = (e: FPEvent, item: Item | undefined): boolean => {
+      const was = item ? eventOfItem(item)?.event : undefined;
+      return was !== undefined && was.eventId === e.eventId && was.observedAt === e.observedAt && was.runId === e.runId;
+    };
     await Promise.all(
       reasons.map(async (reason, i) => {
         const o = owners[i];
@@ -406,15 +413,17 @@ export class DynamoDBFPStore implements FPStore {
           // The item is there and live: the event was recorded before (the first record stays).
           const was = reason.Item ? eventOfItem(reason.Item) : null;
           this.ownRecorded.set(`${o.findingId}\u0000${o.event.eventId}`, was?.expiresAt ?? expiresAt);
+          if (isOurs(o.event, reason.Item)) ours.push(o.event);
           return;
         }
         // The head changed (another writer claimed it, or marked it): its old image says how.
-        if (reason.Item) this.heads.set(o.findingId, headState(reason.Item));
-        else await this.readHead(o.findingId);
+        const head = reason.Item ?? (await this.readHead(o.findingId));
+        this.heads.set(o.findingId, headState(head));
+        if (o.kind === 'claim' && o.event && isOurs(o.event, head)) ours.push(o.event);
       })
     );
     if (!learnt) throw new StoreError(`TransactWriteItems on ${this.resource}: cancelled on a condition it did not name`, false);
-    return { written: [], complete: false };
+    return { written: ours, complete: false };
   }
 
   /**
