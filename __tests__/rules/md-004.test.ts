@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { collectWorkspace } from '../../src/collect/workspace.js';
 import { actionName, ifEvents, matchesAction, rule } from '../../src/rules/md-004-over-privileged-token.js';
-import { runsCode } from '../../src/rules/md-004/scope-use.js';
+import { runsCode, scopeUses } from '../../src/rules/md-004/scope-use.js';
 import { ruleById } from '../../src/rules/index.js';
 import type { FindingDraft, RuleResult } from '../../src/model/finding.js';
 import type { GovernanceSnapshot } from '../../src/model/snapshot.js';
@@ -290,6 +290,16 @@ describe('MD-004 write scopes the job visibly uses', () => {
     expect(runsCode(step('echo "version=$(node -p 1)" >> "$GITHUB_OUTPUT"'))).toBe('`node -p 1`');
     expect(runsCode(step('v=$(python3 get_version.py)'))).toBe('`python3 get_version.py`');
     expect(runsCode(step('git push \\\n  origin main && npm publish'))).toBe('`npm publish`');
+  });
+
+  it('git push is found behind options, and a long option list without push does not hang the match', () => {
+    const use = (cmd: string) => scopeUses([{ index: 0, line: 1, column: 1, with: {}, env: {}, run: { value: cmd, line: 1, column: 1 } }]).get('contents');
+    expect(use('git -C site -c user.name=bot push origin gh-pages')).toBe('`git push`');
+    expect(use('git push --tags')).toBe('`git push`');
+    expect(use('git pull --rebase')).toBeUndefined();
+    // 2^40 ways to read these options as flags or values if the pattern were ambiguous.
+    expect(use(`git ${'-q '.repeat(60)}status`)).toBeUndefined();
+    expect(use(`git ${'-c a=b '.repeat(60)}status`)).toBeUndefined();
   });
 
   it('a push job whose run steps only move data around (git, gh, jq, echo) is quiet', () => {

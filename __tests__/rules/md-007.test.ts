@@ -433,6 +433,12 @@ describe('MD-007 issue_comment checkout of the pull request', () => {
       expect(sevs(run(ic(`${check}${CO}`)))).toEqual([['bot:pr-head-checkout', 'critical']]);
     });
 
+    it('a long run of expressions in a collaborators URL is read in linear time (no backtracking blow-up)', () => {
+      const exprs = ('$' + '{{a}}').repeat(60); // not /permission: the pattern fails after reading them all
+      const check = `      - run: gh api "repos/o/r/collaborators/${exprs} x"\n`;
+      expect(sevs(run(ic(`${check}${CO}`)))).toEqual([['bot:pr-head-checkout', 'critical']]);
+    });
+
     it('a permission check after the checkout is not a guard', () => {
       const check = '      - run: gh api repos/o/r/collaborators/${{ github.actor }}/permission\n';
       expect(sevs(run(ic(`${checkoutRef('refs/pull/${{ github.event.issue.number }}/head')}${check}      - run: npm test`)))).toEqual([['bot:pr-head-checkout', 'critical']]);

@@ -97,7 +97,8 @@ const GH_API_PATHS: readonly { re: RegExp; scopes: string[] }[] = [
 
 /** Run-step commands that use the token's write access, beyond `gh`. */
 const RUN_WRITES: readonly { re: RegExp; scopes: string[]; what: string }[] = [
-  { re: /\bgit\s+(?:-\S+\s+(?:\S+\s+)?)*push\b/, scopes: ['contents'], what: '`git push`' },
+  // Options may take a value that does not start with `-` (`-C dir`, `-c k=v`); unambiguous, so no backtracking blow-up.
+  { re: /\bgit(?:\s+-\S+(?:\s+[^-\s]\S*)?)*?\s+push\b/, scopes: ['contents'], what: '`git push`' },
   { re: /\bdocker\s+(?:image\s+)?push\s+\S*ghcr\.io|\bghcr\.io\b[^\n]*--push\b|--push\b[^\n]*\bghcr\.io\b/, scopes: ['packages'], what: 'a push to ghcr.io' },
   { re: /\bnpm\s+publish\b/, scopes: ['id-token', 'packages'], what: '`npm publish`' },
   { re: /\buv\s+publish\b/, scopes: ['id-token'], what: '`uv publish` (trusted publishing)' },

@@ -9,7 +9,9 @@ import { splitLogical, stepLabel, unwrap } from './common.js';
 
 /** Code that checks the commenter's permission or team membership through the API. */
 export const PERMISSION_CHECK =
-  /\bgetCollaboratorPermissionLevel\b|\bcollaborators\/(?:\$\{\{[^}]*\}\}|[^\s'"`/])+\/permission\b|\b(?:getMembershipForUserInOrg|checkMembershipForUser|getMembershipForUser)\b|\borgs\/[^\s'"`/]+\/(?:teams\/[^\s'"`/]+\/memberships|members)\//i;
+  // `$` only starts an expression block: a character class that also took `$` would let a run of
+  // `${{…}}` be read two ways each, and a long one that fails would backtrack exponentially.
+  /\bgetCollaboratorPermissionLevel\b|\bcollaborators\/(?:\$\{\{[^}]*\}\}|\$(?!\{\{)|[^\s'"`/$])+\/permission\b|\b(?:getMembershipForUserInOrg|checkMembershipForUser|getMembershipForUser)\b|\borgs\/[^\s'"`/]+\/(?:teams\/[^\s'"`/]+\/memberships|members)\//i;
 
 /** Actions that fail the job unless the actor has write access or belongs to a team (`with` keys that make them fail, if any). */
 const GATE_ACTIONS: readonly { name: RegExp; failsWhen?: (w: Record<string, { value: string }>) => boolean }[] = [
