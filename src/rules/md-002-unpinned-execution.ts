@@ -74,7 +74,8 @@ import type { FindingDraft, Rule, RuleMeta } from '../model/finding.js';
 import type { RulePolicy } from '../model/policy.js';
 import type { GovernanceSnapshot } from '../model/snapshot.js';
 import type { Job, Step, WorkflowFile } from '../model/workflow.js';
-import { ifEvents } from './md-004-over-privileged-token.js';
+import { actionName } from './shared/action-ref.js';
+import { ifEvents } from './shared/expressions.js';
 
 export const meta: RuleMeta = {
   id: 'MD-002',
@@ -1228,8 +1229,7 @@ function checkoutDir(raw: string | undefined): string {
  * repository, a full SHA, an expression).
  */
 function foreignCheckout(step: Step, snapshot: GovernanceSnapshot): ForeignCheckout | undefined {
-  const name = step.uses ? step.uses.value.trim().toLowerCase().replace(/@.*$/, '') : '';
-  if (name !== 'actions/checkout') return undefined;
+  if ((step.uses ? actionName(step.uses.value) : undefined) !== 'actions/checkout') return undefined;
   const repo = step.with.repository?.value.trim() ?? '';
   if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) return undefined;
   if (repo.toLowerCase() === `${snapshot.repo.owner}/${snapshot.repo.name}`.toLowerCase()) return undefined;
@@ -1282,7 +1282,7 @@ function evaluateFile(ctx: Ctx, wf: WorkflowFile): void {
     let foreign: ForeignCheckout[] = [];
     for (const step of job.steps) {
       const f = foreignCheckout(step, ctx.snapshot);
-      if (step.uses?.value.trim().toLowerCase().startsWith('actions/checkout')) {
+      if (step.uses && actionName(step.uses.value) === 'actions/checkout') {
         // A later checkout into the same directory replaces what was there.
         const dir = checkoutDir(step.with.path?.value);
         foreign = foreign.filter((c) => c.dir !== dir);

@@ -41,6 +41,8 @@ import type { RulePolicy } from '../model/policy.js';
 import type { GovernanceSnapshot } from '../model/snapshot.js';
 import type { Job, PermissionsDecl, WorkflowFile } from '../model/workflow.js';
 import { oidcReachableFrom, runsCode, scopeUses, tokenHandedTo } from './md-004/scope-use.js';
+import { actionName, matchesAction } from './shared/action-ref.js';
+import { ifEvents } from './shared/expressions.js';
 
 export const meta: RuleMeta = {
   id: 'MD-004',
@@ -140,24 +142,6 @@ interface UseRef {
   withKeys: ReadonlySet<string>;
 }
 
-/** Normalise a `uses:` value; local (`./`) and `docker://` references give undefined. */
-export function actionName(uses: string): string | undefined {
-  const u = uses.trim();
-  if (u === '' || u.startsWith('./') || u.startsWith('../') || u.startsWith('docker://')) return undefined;
-  const at = u.lastIndexOf('@');
-  return (at > 0 ? u.slice(0, at) : u).toLowerCase();
-}
-
-/** `owner/repo` matches itself and its sub-paths; `owner/*` / `owner/repo/*` match by prefix. */
-export function matchesAction(name: string, pattern: string): boolean {
-  const p = pattern.trim().toLowerCase();
-  if (p.endsWith('/*')) {
-    const base = p.slice(0, -2);
-    return name === base || name.startsWith(`${base}/`);
-  }
-  return name === p || name.startsWith(`${p}/`);
-}
-
 function parseAllowOption(config: RulePolicy | undefined): AllowPair[] {
   const raw = config?.options?.allow;
   const list = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw : [];
@@ -224,60 +208,6 @@ function justification(scope: string, uses: readonly UseRef[], allow: readonly A
       if (pair.withKey && !u.withKeys.has(pair.withKey)) continue;
       if (pair.uses.some((p) => matchesAction(u.name, p))) return pair;
     }
-  }
-  return undefined;
-}
-
-/** Splits at `op` (`&&` or `||`) outside parentheses and quotes; outer parentheses of a part removed. */
-function splitTop(expr: string, op: '&&' | '||'): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote = false;
-  let start = 0;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (c === "'") quote = !quote;
-    else if (quote) continue;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (depth === 0 && expr.startsWith(op, i)) {
-      parts.push(expr.slice(start, i));
-      start = i + 2;
-      i++;
-    }
-  }
-  parts.push(expr.slice(start));
-  return parts.map((p) => {
-    let t = p.trim();
-    while (t.startsWith('(') && t.endsWith(')') && balancedInside(t)) t = t.slice(1, -1).trim();
-    return t;
-  });
-}
-
-/** `(a) && (b)` is not wrapped by one pair of parentheses; `((a) && (b))` is. */
-function balancedInside(t: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < t.length; i++) {
-    if (t[i] === '(') depth++;
-    else if (t[i] === ')') depth--;
-    if (depth === 0 && i < t.length - 1) return false;
-  }
-  return true;
-}
-
-const EVENT_ATOM = /^(?:github\s*\.\s*event_name\s*==\s*(['"])([\w-]+)\1|(['"])([\w-]+)\3\s*==\s*github\s*\.\s*event_name)$/;
-
-/**
- * The events a job's `if:` restricts it to, when it plainly does: a top-level `&&` conjunct that
- * is `github.event_name == 'x'`, or an `||` of such comparisons only. Undefined when no conjunct
- * says anything certain about the event (negations, comparisons mixed with other tests).
- */
-export function ifEvents(cond: string | undefined): Set<string> | undefined {
-  if (!cond) return undefined;
-  const expr = cond.trim().replace(/^\$\{\{([\s\S]*)\}\}$/, '$1');
-  for (const conjunct of splitTop(expr, '&&')) {
-    const atoms = splitTop(conjunct, '||').map((a) => EVENT_ATOM.exec(a));
-    if (atoms.every((m) => m !== null)) return new Set(atoms.map((m) => m![2] ?? m![4]));
   }
   return undefined;
 }

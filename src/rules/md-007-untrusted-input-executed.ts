@@ -137,7 +137,7 @@ import type { Evidence, FindingDraft, Rule, RuleMeta } from '../model/finding.js
 import type { GovernanceSnapshot } from '../model/snapshot.js';
 import type { Job, Step, WorkflowFile } from '../model/workflow.js';
 import { scriptLine, stepKey } from './md-002-unpinned-execution.js';
-import { actionName, matchesAction } from './md-004-over-privileged-token.js';
+import { actionName, matchesAction } from './shared/action-ref.js';
 import { artifactFindings } from './md-007/artifact-poisoning.js';
 import { FORK_CHECK, commentGuardOf, commenterGuard, forkGateOf, isPermissionGate, labelGuardOf } from './md-007/comment-guards.js';
 import { EXPRESSION, type Execution, execution, guarded, splitLogical, stepLabel, unwrap } from './md-007/common.js';

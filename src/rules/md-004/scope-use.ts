@@ -5,6 +5,7 @@
  * Pure functions over the job's steps; the tables name documented uses only.
  */
 import type { Step } from '../../model/workflow.js';
+import { actionName, matchesAction } from '../shared/action-ref.js';
 
 /** Actions whose documented use needs write access to these scopes. */
 const ACTION_SCOPES: readonly { uses: string[]; scopes: string[]; withRegistry?: RegExp }[] = [
@@ -121,19 +122,8 @@ const RUNS_ANYWAY = /^docker\s+(?:build|buildx\s+build|run|compose)\b/;
 
 const words = (line: string): string[] => line.trim().split(/\s+/);
 
-function lc(s: string): string {
-  return s.toLowerCase();
-}
-
-function matches(name: string, pattern: string): boolean {
-  return name === pattern || name.startsWith(`${pattern}/`);
-}
-
 function actionOf(step: Step): string | undefined {
-  const u = step.uses?.value.trim();
-  if (!u || u.startsWith('./') || u.startsWith('docker://')) return undefined;
-  const at = u.lastIndexOf('@');
-  return lc(at > 0 ? u.slice(0, at) : u);
+  return step.uses ? actionName(step.uses.value) : undefined;
 }
 
 function stepLabel(step: Step): string {
@@ -153,17 +143,17 @@ export function scopeUses(steps: readonly Step[]): Map<string, string> {
   let npmRegistry = false;
   for (const step of steps) {
     const name = actionOf(step);
-    if (name && matches(name, 'actions/setup-node') && (step.with['registry-url']?.value.trim() ?? '') !== '') npmRegistry = true;
+    if (name && matchesAction(name, 'actions/setup-node') && (step.with['registry-url']?.value.trim() ?? '') !== '') npmRegistry = true;
     if (npmRegistry && step.run && /\bpublish/i.test(`${step.name ?? ''} ${step.run.value}`) && !('NODE_AUTH_TOKEN' in step.env)) {
       add(['id-token'], `npm trusted publishing (${stepLabel(step)} after \`actions/setup-node\` with \`registry-url\`)`);
     }
     if (name) {
       for (const a of ACTION_SCOPES) {
-        if (!a.uses.some((p) => matches(name, p))) continue;
+        if (!a.uses.some((p) => matchesAction(name, p))) continue;
         if (a.withRegistry && !a.withRegistry.test(step.with.registry?.value ?? '')) continue;
         add(a.scopes, `\`${step.uses!.value.trim()}\``);
       }
-      if (matches(name, 'actions/github-script') && step.with.script) {
+      if (matchesAction(name, 'actions/github-script') && step.with.script) {
         for (const c of SCRIPT_CALLS) {
           const m = c.re.exec(step.with.script.value);
           if (m) add(c.scopes, `\`${m[0].replace(/\s+/g, '')}\` in ${stepLabel(step)}`);
@@ -235,7 +225,7 @@ export function oidcReachableFrom(steps: readonly Step[]): string | undefined {
   for (const step of steps) {
     const name = actionOf(step);
     if (!name || name.startsWith('actions/') || name.startsWith('github/')) continue;
-    if (ACTION_SCOPES.some((a) => a.uses.some((p) => matches(name, p)))) continue;
+    if (ACTION_SCOPES.some((a) => a.uses.some((p) => matchesAction(name, p)))) continue;
     return `any step can request an OIDC token, and the job runs \`${step.uses!.value.trim()}\``;
   }
   const code = runsCode(steps);
@@ -258,7 +248,7 @@ export function tokenHandedTo(steps: readonly Step[]): string | undefined {
   for (const step of steps) {
     const name = actionOf(step);
     if (!name || name.startsWith('actions/') || name.startsWith('github/')) continue;
-    if (ACTION_SCOPES.some((a) => a.uses.some((p) => matches(name, p)))) continue;
+    if (ACTION_SCOPES.some((a) => a.uses.some((p) => matchesAction(name, p)))) continue;
     return `the job runs \`${step.uses!.value.trim()}\`, which gets the token by default`;
   }
   return undefined;

@@ -9,7 +9,7 @@
 import type { Evidence, FindingDraft } from '../../model/finding.js';
 import type { Job, Step, WorkflowFile } from '../../model/workflow.js';
 import { scriptLine } from '../md-002-unpinned-execution.js';
-import { actionName, matchesAction } from '../md-004-over-privileged-token.js';
+import { actionName, matchesAction } from '../shared/action-ref.js';
 import { BUILD_ACTIONS, EXPRESSION, execution, guarded, matchesAny, stepLabel } from './common.js';
 import { DIR_FLAG, INLINE, INTERPRETER, MODULE, PROGRAM_FIRST, READ_CMDS, SAFE_UNQUOTED, cwdInert, runsProject, scriptArg } from './shell-commands.js';
 import { commandIndex, heredocStart, lex, words } from './shell-lexer.js';

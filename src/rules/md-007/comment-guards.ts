@@ -5,6 +5,7 @@
  * as medium instead of being dropped; the rule module's header documents the accepted shapes.
  */
 import type { Job, Step } from '../../model/workflow.js';
+import { actionName } from '../shared/action-ref.js';
 import { splitLogical, stepLabel, unwrap } from './common.js';
 
 /** Code that checks the commenter's permission or team membership through the API. */
@@ -24,7 +25,7 @@ const GATE_ACTIONS: readonly { name: RegExp; failsWhen?: (w: Record<string, { va
 /** A step that stops the job unless the commenter is trusted: an API permission or membership check, or a gate action. */
 export function isPermissionGate(step: Step, code: string): boolean {
   if (PERMISSION_CHECK.test(code)) return true;
-  const uses = step.uses?.value.trim().toLowerCase().replace(/@.*$/, '');
+  const uses = step.uses ? actionName(step.uses.value) : undefined;
   if (!uses) return false;
   const gate = GATE_ACTIONS.find((g) => g.name.test(uses));
   return gate !== undefined && (gate.failsWhen ? gate.failsWhen(step.with) : true);

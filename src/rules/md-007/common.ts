@@ -1,34 +1,16 @@
 /**
  * MD-007 — small pieces shared by the rule's finding families (expression injection and PR-head
  * checkout in `../md-007-untrusted-input-executed.ts`, issue_comment guards in `comment-guards.ts`,
- * artifact poisoning in `artifact-poisoning.ts`): the `${{ … }}` pattern and operand unwrapping, the
- * same-repository guard, the lists of build / inert actions and what counts as a step that runs code
+ * artifact poisoning in `artifact-poisoning.ts`): the `${{ … }}` pattern (operand unwrapping and
+ * logical splitting are re-exported from `../shared/expressions.ts`), the same-repository guard, the lists of build / inert actions and what counts as a step that runs code
  * (`execution`), and step labels for messages. They live here so that those modules only import this
  * one and never each other.
  */
 import type { Step } from '../../model/workflow.js';
 import { stepKey } from '../md-002-unpinned-execution.js';
-import { actionName, matchesAction } from '../md-004-over-privileged-token.js';
+import { actionName, matchesAction } from '../shared/action-ref.js';
 
-/** Strip parentheses that wrap the whole operand. */
-export function unwrap(s: string): string {
-  let t = s.trim();
-  while (t.startsWith('(') && t.endsWith(')')) {
-    let depth = 0;
-    let wraps = true;
-    for (let i = 0; i < t.length - 1; i++) {
-      if (t[i] === '(') depth++;
-      else if (t[i] === ')') depth--;
-      if (depth === 0) {
-        wraps = false;
-        break;
-      }
-    }
-    if (!wraps) break;
-    t = t.slice(1, -1).trim();
-  }
-  return t;
-}
+export { splitLogical, unwrap } from '../shared/expressions.js';
 
 export const EXPRESSION = /\$\{\{([\s\S]*?)\}\}/g;
 
@@ -118,30 +100,3 @@ export function stepLabel(step: Step): string {
   return step.id || step.name ? `step \`${stepKey(step)}\`` : `step ${step.index + 1}`;
 }
 
-/**
- * Splits a GitHub expression at its top-level logical operators (`&&`, `||`, or only the one
- * given), respecting parentheses, brackets and string literals.
- */
-export function splitLogical(expr: string, only?: '&&' | '||'): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (c === "'") {
-      // GitHub expressions escape a quote by doubling it: the scan just continues after the pair.
-      const end = expr.indexOf("'", i + 1);
-      i = end === -1 ? expr.length : end;
-      continue;
-    }
-    if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0 && (c === '&' || c === '|') && expr[i + 1] === c && (only === undefined || only[0] === c)) {
-      out.push(expr.slice(start, i));
-      start = i + 2;
-      i++;
-    }
-  }
-  out.push(expr.slice(start));
-  return out;
-}
